@@ -1,0 +1,38 @@
+#pragma once
+
+#include "cputimes.h"
+#include "kernelcounters.h"
+#include "snapshot.h"
+
+#include <QList>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+
+namespace twbench {
+
+// A problem with one source in one sample ("ss: command not found", "3 lines rejected"),
+// carried as data so the GUI can show it beside what did work.
+struct SourceIssue
+{
+    QString source;  // probe section name: "sockstat", "ss", "proc_tcp6", …
+    QString message; // translated, printable
+};
+
+// Everything one probe sample said about one host, parsed. Built on the host's worker thread
+// and handed to the GUI as a shared pointer to const.
+struct HostSample
+{
+    QString hostId;
+    std::uint64_t sequence = 0;
+    std::int64_t epochMs = 0; // the remote's clock
+    KernelCounters counters;
+    ProcStat procStat;
+    SnapshotPtr table; // only on samples where the probe read the socket table
+    QList<SourceIssue> issues;
+};
+
+using HostSamplePtr = std::shared_ptr<const HostSample>;
+
+} // namespace twbench
