@@ -1,7 +1,34 @@
+#include "gui/mainwindow.h"
+#include "gui/workbench.h"
+
+#include "remote/hostspec.h"
+
 #include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setOrganizationName(QStringLiteral("twbench"));
+    QApplication::setApplicationName(QStringLiteral("twbench"));
+    QApplication::setApplicationVersion(QStringLiteral(TWBENCH_VERSION));
+
+    // Qt's own strings (dialog buttons) and ours, in the system language when we have it.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("twbench"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    twbench::Workbench workbench;
+    twbench::MainWindow window(&workbench);
+    // With no configuration twbench opens on this workstation: no SSH needed to see it work.
+    workbench.addHost(twbench::HostSpec::localWorkstation());
+    window.show();
+    return QApplication::exec();
 }

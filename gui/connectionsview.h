@@ -1,0 +1,56 @@
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/socketgrouper.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QToolButton;
+
+namespace twbench {
+
+class ConnectionFilterProxy;
+class ConnectionTableModel;
+class Workbench;
+
+// Every socket of the current host: sortable, filterable by state and by text. New tables are
+// applied as diffs, so the selection and scroll position survive each sample.
+class ConnectionsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionsView)
+
+public:
+    explicit ConnectionsView(Workbench *workbench, QWidget *parent = nullptr);
+    ~ConnectionsView() override;
+
+    QTableView *table() const { return m_table; }
+    ConnectionTableModel *model() const { return m_model; }
+    ConnectionFilterProxy *proxy() const { return m_proxy; }
+
+    // Shows only the sockets of one group of the Endpoints view, with a visible way back.
+    void showGroup(Grouping grouping, const GroupKey &key, const QString &display);
+    void clearGroup();
+
+private:
+    void onCurrentHostChanged(const QString &hostId);
+    void onTable(const QString &hostId, const SnapshotPtr &table);
+    void applyStateFilter();
+    void updateCount();
+
+    Workbench *m_workbench; // Not owned.
+    ConnectionTableModel *m_model = nullptr; // Owned (child).
+    ConnectionFilterProxy *m_proxy = nullptr; // Owned (child).
+    QComboBox *m_stateFilter = nullptr;
+    QLineEdit *m_textFilter = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QLabel *m_groupLabel = nullptr;
+    QToolButton *m_clearGroup = nullptr;
+    QTableView *m_table = nullptr;
+};
+
+} // namespace twbench

@@ -1,0 +1,109 @@
+#include "connectionfilterproxy.h"
+
+#include "connectiontablemodel.h"
+
+namespace twbench {
+
+static_assert(TcpStateCount <= 32, "the state filter keeps one bit per state");
+
+ConnectionFilterProxy::ConnectionFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(ConnectionTableModel::SortRole);
+    // The filters read their own roles; dataChanged with StateRole must re-run them.
+    setFilterRole(ConnectionTableModel::StateRole);
+    setDynamicSortFilter(true);
+}
+
+ConnectionFilterProxy::~ConnectionFilterProxy() = default;
+
+void ConnectionFilterProxy::setStateFilter(const QList<TcpState> &states)
+{
+    std::uint32_t mask = 0;
+    for (TcpState state : states)
+        mask |= 1u << stateIndex(state);
+    if (mask == m_stateMask)
+        return;
+    m_stateMask = mask;
+    invalidateRowsFilter();
+}
+
+QList<TcpState> ConnectionFilterProxy::stateFilter() const
+{
+    QList<TcpState> states;
+    for (int i = 0; i < TcpStateCount; ++i) {
+        if (m_stateMask & (1u << i))
+            states.append(static_cast<TcpState>(i));
+    }
+    return states;
+}
+
+void ConnectionFilterProxy::setTextFilter(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed == m_text)
+        return;
+    m_text = trimmed;
+    invalidateRowsFilter();
+}
+
+void ConnectionFilterProxy::setGroupFilter(Grouping grouping, const GroupKey &key)
+{
+    m_group = GroupFilter{grouping, key};
+    invalidateRowsFilter();
+}
+
+void ConnectionFilterProxy::clearGroupFilter()
+{
+    if (!m_group)
+        return;
+    m_group.reset();
+    invalidateRowsFilter();
+}
+
+bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QAbstractItemModel *source = sourceModel();
+    if (!source)
+        return false;
+    const QModelIndex index = source->index(sourceRow, 0, sourceParent);
+    // Cheapest first: the state is an int, the text needs two endpoints formatted.
+    const auto state = static_cast<TcpState>(index.data(ConnectionTableModel::StateRole).toInt());
+    if (m_stateMask != 0 && !(m_stateMask & (1u << stateIndex(state))))
+        return false;
+    if (m_group) {
+        const auto key = index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>();
+        Socket socket;
+        socket.local = key.local;
+        socket.remote = key.remote;
+        socket.netns = key.netns;
+        socket.state = state;
+        if (groupKeyOf(m_group->grouping, socket) != m_group->key)
+            return false;
+        // The grouper leaves listeners out of the remote groupings; so does the drill-down.
+        const bool remote = m_group->grouping == Grouping::RemoteEndpoint ||
+                            m_group->grouping == Grouping::RemoteAddress;
+        if (remote && state == TcpState::Listen)
+            return false;
+    }
+    if (!m_text.isEmpty()) {
+        const QString text = index.data(ConnectionTableModel::FilterTextRole).toString();
+        if (!text.contains(m_text, Qt::CaseInsensitive))
+            return false;
+    }
+    return true;
+}
+
+bool ConnectionFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant a = left.data(sortRole());
+    const QVariant b = right.data(sortRole());
+    // Endpoints by their own ordering (address bytes, then port): numeric, not textual.
+    const QMetaType endpointType = QMetaType::fromType<Endpoint>();
+    if (a.metaType() == endpointType && b.metaType() == endpointType)
+        return *static_cast<const Endpoint *>(a.constData()) <
+               *static_cast<const Endpoint *>(b.constData());
+    return QVariant::compare(a, b) == QPartialOrdering::Less;
+}
+
+} // namespace twbench

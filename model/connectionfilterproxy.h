@@ -1,0 +1,57 @@
+#pragma once
+
+#include "socketgrouper.h"
+#include "tcpstate.h"
+
+#include <QList>
+#include <QSortFilterProxyModel>
+
+#include <cstdint>
+#include <optional>
+
+namespace twbench {
+
+// Sorts and filters a ConnectionTableModel (or any model giving its roles): sorting by
+// ConnectionTableModel::SortRole, so endpoints sort numerically (10.0.0.9 before 10.0.0.10,
+// IPv4 before IPv6) and numbers as numbers; filtering by three independent filters that all
+// must pass:
+//  - a set of states (empty: every state),
+//  - a text, matched case-insensitively as a substring of either endpoint as displayed,
+//  - a group (drill-down from the grouped table: only the sockets of one SocketGroup).
+class ConnectionFilterProxy final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionFilterProxy)
+
+public:
+    explicit ConnectionFilterProxy(QObject *parent = nullptr);
+    ~ConnectionFilterProxy() override;
+
+    void setStateFilter(const QList<TcpState> &states);
+    QList<TcpState> stateFilter() const;
+
+    void setTextFilter(const QString &text);
+    QString textFilter() const { return m_text; }
+
+    // Only the sockets that groupSockets(…, grouping) puts under `key`.
+    void setGroupFilter(Grouping grouping, const GroupKey &key);
+    void clearGroupFilter();
+    bool hasGroupFilter() const { return m_group.has_value(); }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    struct GroupFilter
+    {
+        Grouping grouping;
+        GroupKey key;
+    };
+
+    std::uint32_t m_stateMask = 0; // bit stateIndex(state); 0: every state
+    QString m_text;
+    std::optional<GroupFilter> m_group;
+};
+
+} // namespace twbench

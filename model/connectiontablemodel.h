@@ -1,0 +1,105 @@
+#pragma once
+
+#include "snapshot.h"
+#include "socket.h"
+#include "socketgrouper.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <vector>
+
+namespace twbench {
+
+// The sockets of one host, one row per socket, as `netstat -tn` shows them plus the side of
+// each connection. Rows stay in the order they first appeared; a view sorts and filters through
+// ConnectionFilterProxy.
+//
+// applySnapshot() applies a new table as a diff keyed by SocketKey (libksysguard's
+// handleChangedProcesses): changed rows are announced in a few merged dataChanged ranges with
+// explicit roles, gone rows are removed range by range from the bottom up, new rows are appended
+// in one batch. The model is never reset by an update, so a view keeps its selection, current
+// index and scroll position. Only clear() (switching hosts) resets.
+class ConnectionTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionTableModel)
+
+public:
+    enum Column : int {
+        LocalColumn,        // local endpoint, 10.25.20.251:6601
+        RemoteColumn,       // remote endpoint
+        StateColumn,        // kernel spelling: TIME_WAIT
+        SideColumn,         // server / client / listening
+        ReceiveQueueColumn, // Recv-Q, bytes
+        SendQueueColumn,    // Send-Q, bytes
+        UidColumn,          // empty when the source does not give it (ss, netstat)
+        InodeColumn,        // empty when unknown (always for TIME_WAIT)
+        NamespaceColumn,    // network namespace inode; empty for the host's own
+        ColumnCount
+    };
+
+    enum Role : int {
+        // The unformatted value of the cell, for sorting: Endpoint (ordered by address bytes,
+        // then port: numeric, IPv4 before IPv6), int (TcpState's kernel number, SocketSide),
+        // quint32 (queues), qint64 (uid, -1 unknown), quint64 (inode, namespace).
+        SortRole = Qt::UserRole + 1,
+        // Same on every column of a row: the TcpState as int, for state filters.
+        StateRole,
+        // Same on every column: the SocketSide as int.
+        SideRole,
+        // Same on every column: "local remote" as displayed, which the text filter searches.
+        FilterTextRole,
+        // Same on every column: the row's SocketKey (QVariant::fromValue), to find a row again
+        // or to drill down from it.
+        SocketKeyRole,
+    };
+
+    explicit ConnectionTableModel(QObject *parent = nullptr);
+    ~ConnectionTableModel() override;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Shows `snapshot` as a diff against what is shown. A snapshot of another host than the one
+    // shown resets the model (as clear() then a full load); a null snapshot clears.
+    void applySnapshot(SnapshotPtr snapshot);
+    // Empties the model with a reset: for switching hosts.
+    void clear();
+
+    SnapshotPtr snapshot() const { return m_snapshot; }
+    const Socket &socketAt(int row) const { return m_rows[size_t(row)].socket; }
+    SocketSide sideAt(int row) const { return m_rows[size_t(row)].side; }
+    int rowOf(const SocketKey &key) const; // -1 when not shown
+
+    // Above this many changed-row ranges one dataChanged covers the whole table (qBittorrent's
+    // fallback): a view repaints once instead of handling hundreds of signals.
+    static constexpr int MaxChangedRanges = 64;
+    // Removing a range moves every row below it, in this model and in every proxy above it. When
+    // the removals would move more than this many rows in total, gone rows are dropped under one
+    // layout change instead, which keeps the persistent indexes (the selection) of the rows
+    // that stay.
+    static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
+
+private:
+    struct Row
+    {
+        Socket socket;
+        SocketSide side = SocketSide::Client;
+    };
+
+    void appendNew(std::vector<Row> &&rows);
+    void dropRows(const std::vector<char> &keep);
+    void reindexFrom(size_t first);
+
+    SnapshotPtr m_snapshot;
+    QString m_hostId;
+    std::vector<Row> m_rows;
+    QHash<SocketKey, int> m_index; // row of each shown socket
+};
+
+} // namespace twbench

@@ -1,0 +1,366 @@
+#include "endpointgroupmodel.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <numeric>
+
+namespace twbench {
+
+namespace {
+
+constexpr int MergeGap = 4; // as in ConnectionTableModel
+
+std::uint32_t countOf(const SocketGroup &group, int column)
+{
+    using C = EndpointGroupModel;
+    switch (column) {
+    case C::TotalColumn:
+        return group.total;
+    case C::TimeWaitColumn:
+        return group.count(TcpState::TimeWait);
+    case C::EstablishedColumn:
+        return group.count(TcpState::Established);
+    case C::CloseWaitColumn:
+        return group.count(TcpState::CloseWait);
+    case C::SynRecvColumn:
+        return group.count(TcpState::SynRecv) + group.count(TcpState::NewSynRecv);
+    case C::FinWaitColumn:
+        return group.count(TcpState::FinWait1) + group.count(TcpState::FinWait2);
+    case C::OtherColumn:
+        return group.count(TcpState::SynSent) + group.count(TcpState::LastAck) +
+               group.count(TcpState::Closing) + group.count(TcpState::Close) +
+               group.count(TcpState::Unknown);
+    case C::ListenColumn:
+        return group.count(TcpState::Listen);
+    }
+    return 0;
+}
+
+bool sameValues(const SocketGroup &a, const SocketGroup &b)
+{
+    return a.counts == b.counts && a.total == b.total && a.role == b.role &&
+           a.serverSide == b.serverSide && a.clientSide == b.clientSide && a.display == b.display;
+}
+
+QList<int> changedRoles()
+{
+    return {Qt::DisplayRole,
+            Qt::ToolTipRole,
+            EndpointGroupModel::SortRole,
+            EndpointGroupModel::GroupRoleRole,
+            EndpointGroupModel::ServerSideRole,
+            EndpointGroupModel::ClientSideRole};
+}
+
+} // namespace
+
+EndpointGroupModel::EndpointGroupModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+EndpointGroupModel::~EndpointGroupModel() = default;
+
+int EndpointGroupModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int EndpointGroupModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EndpointGroupModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const SocketGroup &group = m_rows[size_t(index.row())].group;
+    const int column = index.column();
+
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == KeyColumn)
+            return group.display;
+        if (column == RoleColumn)
+            return groupRoleName(group.role);
+        // Grouped digits (102,001; 102 001 in other locales): counts are read at a glance.
+        return QLocale().toString(qulonglong(countOf(group, column)));
+    case SortRole:
+        if (column == KeyColumn) {
+            switch (m_grouping) {
+            case Grouping::LocalEndpoint:
+            case Grouping::RemoteEndpoint:
+                return QVariant::fromValue(group.key.endpoint);
+            case Grouping::LocalAddress:
+            case Grouping::RemoteAddress:
+                return QVariant::fromValue(group.key.endpoint.address);
+            case Grouping::State:
+                return int(group.key.state);
+            }
+            return {};
+        }
+        if (column == RoleColumn)
+            return int(group.role);
+        return countOf(group, column);
+    case Qt::TextAlignmentRole:
+        if (column >= TotalColumn)
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+        return {};
+    case Qt::ToolTipRole:
+        if (column == RoleColumn && group.role != GroupRole::None)
+            return tr("%1 connections on the server side, %2 on the client side")
+                .arg(group.serverSide)
+                .arg(group.clientSide);
+        return {};
+    case GroupKeyRole:
+        return QVariant::fromValue(group.key);
+    case GroupRoleRole:
+        return int(group.role);
+    case ServerSideRole:
+        return group.serverSide;
+    case ClientSideRole:
+        return group.clientSide;
+    default:
+        return {};
+    }
+}
+
+QVariant EndpointGroupModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::TextAlignmentRole && section >= TotalColumn)
+        return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case TotalColumn:
+            return tr("Connections in the group; listening sockets are not counted");
+        case RoleColumn:
+            return tr("service: a listening endpoint of this host; client: ephemeral local ports. "
+                      "The side that holds TIME_WAIT closed the connections.");
+        case OtherColumn:
+            return tr("SYN_SENT, LAST_ACK, CLOSING, CLOSE");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case KeyColumn:
+        return groupingName(m_grouping);
+    case RoleColumn:
+        return tr("Role");
+    case TotalColumn:
+        return tr("Total");
+    // Kernel spellings: operators grep for these, they are not translated.
+    case TimeWaitColumn:
+        return QStringLiteral("TIME_WAIT");
+    case EstablishedColumn:
+        return QStringLiteral("ESTABLISHED");
+    case CloseWaitColumn:
+        return QStringLiteral("CLOSE_WAIT");
+    case SynRecvColumn:
+        return QStringLiteral("SYN_RECV");
+    case FinWaitColumn:
+        return QStringLiteral("FIN_WAIT");
+    case OtherColumn:
+        return tr("Other");
+    case ListenColumn:
+        return QStringLiteral("LISTEN");
+    }
+    return {};
+}
+
+QHash<int, QByteArray> EndpointGroupModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(SortRole, "sortValue");
+    names.insert(GroupKeyRole, "groupKey");
+    names.insert(GroupRoleRole, "groupRole");
+    names.insert(ServerSideRole, "serverSide");
+    names.insert(ClientSideRole, "clientSide");
+    return names;
+}
+
+int EndpointGroupModel::rowOf(const GroupKey &key) const
+{
+    const auto it = m_index.constFind(key);
+    return it == m_index.constEnd() || *it < 0 ? -1 : *it;
+}
+
+void EndpointGroupModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_index.clear();
+    endResetModel();
+}
+
+void EndpointGroupModel::applyGroups(Grouping grouping, const QList<SocketGroup> &groups)
+{
+    if (grouping != m_grouping) {
+        // Another grouping is another table: reset, with the new header.
+        beginResetModel();
+        m_grouping = grouping;
+        m_rows.clear();
+        m_index.clear();
+        endResetModel();
+        emit headerDataChanged(Qt::Horizontal, KeyColumn, KeyColumn);
+    }
+
+    std::vector<char> keep(m_rows.size(), 0);
+    std::vector<Row> added;
+    std::vector<int> changed;
+    for (qsizetype i = 0; i < groups.size(); ++i) {
+        const SocketGroup &group = groups.at(i);
+        const qsizetype sizeBefore = m_index.size();
+        int &slot = m_index[group.key];
+        if (m_index.size() != sizeBefore) {
+            slot = -int(added.size()) - 1; // provisional, as in ConnectionTableModel
+            added.push_back({group, int(i)});
+            continue;
+        }
+        const int row = slot;
+        if (row < 0 || keep[size_t(row)])
+            continue; // a repeated key: groupSockets never gives one
+        keep[size_t(row)] = 1;
+        Row &current = m_rows[size_t(row)];
+        current.order = int(i);
+        if (!sameValues(current.group, group)) {
+            current.group = group;
+            changed.push_back(row);
+        }
+    }
+
+    if (!changed.empty()) {
+        std::sort(changed.begin(), changed.end());
+        std::vector<std::pair<int, int>> ranges;
+        for (int row : changed) {
+            if (!ranges.empty() && row - ranges.back().second <= MergeGap + 1)
+                ranges.back().second = row;
+            else
+                ranges.emplace_back(row, row);
+        }
+        if (ranges.size() > size_t(MaxChangedRanges))
+            ranges.assign(1, {0, int(m_rows.size()) - 1});
+        for (const auto &[first, last] : ranges)
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1), changedRoles());
+    }
+
+    dropRows(keep);
+    appendNew(std::move(added));
+    sortToOrder();
+}
+
+void EndpointGroupModel::dropRows(const std::vector<char> &keep)
+{
+    std::vector<std::pair<size_t, size_t>> ranges; // inclusive
+    for (size_t row = 0; row < keep.size(); ++row) {
+        if (keep[row])
+            continue;
+        m_index.remove(m_rows[row].group.key);
+        if (!ranges.empty() && ranges.back().second + 1 == row)
+            ranges.back().second = row;
+        else
+            ranges.emplace_back(row, row);
+    }
+    if (ranges.empty())
+        return;
+
+    qsizetype moves = 0;
+    size_t removedBelow = 0;
+    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+        moves += qsizetype(keep.size() - it->second - 1 - removedBelow);
+        removedBelow += it->second - it->first + 1;
+    }
+
+    if (moves <= MaxRemovalRowMoves) {
+        for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+            beginRemoveRows({}, int(it->first), int(it->second));
+            m_rows.erase(m_rows.begin() + std::ptrdiff_t(it->first),
+                         m_rows.begin() + std::ptrdiff_t(it->second) + 1);
+            endRemoveRows();
+        }
+    } else {
+        // Too many scattered ranges: drop them all under one layout change (see
+        // ConnectionTableModel::MaxRemovalRowMoves).
+        emit layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+        std::vector<int> newRow(keep.size(), -1);
+        size_t out = 0;
+        for (size_t row = 0; row < keep.size(); ++row) {
+            if (!keep[row])
+                continue;
+            newRow[row] = int(out);
+            if (out != row)
+                m_rows[out] = std::move(m_rows[row]);
+            ++out;
+        }
+        m_rows.resize(out);
+        const QModelIndexList from = persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &index : from) {
+            const int row = newRow[size_t(index.row())];
+            to.append(row < 0 ? QModelIndex() : createIndex(row, index.column()));
+        }
+        changePersistentIndexList(from, to);
+        emit layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    }
+    reindexFrom(ranges.front().first);
+}
+
+void EndpointGroupModel::appendNew(std::vector<Row> &&rows)
+{
+    if (rows.empty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(rows.size()) - 1);
+    m_rows.reserve(m_rows.size() + rows.size());
+    for (Row &row : rows) {
+        m_index.insert(row.group.key, int(m_rows.size()));
+        m_rows.push_back(std::move(row));
+    }
+    endInsertRows();
+}
+
+void EndpointGroupModel::sortToOrder()
+{
+    const bool sorted = std::is_sorted(
+        m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) { return a.order < b.order; });
+    if (sorted)
+        return;
+
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    // oldRows[newRow] = oldRow
+    std::vector<int> oldRows(m_rows.size());
+    std::iota(oldRows.begin(), oldRows.end(), 0);
+    std::sort(oldRows.begin(), oldRows.end(),
+              [this](int a, int b) { return m_rows[size_t(a)].order < m_rows[size_t(b)].order; });
+    std::vector<int> newRowOf(m_rows.size());
+    std::vector<Row> reordered;
+    reordered.reserve(m_rows.size());
+    for (size_t newRow = 0; newRow < oldRows.size(); ++newRow) {
+        newRowOf[size_t(oldRows[newRow])] = int(newRow);
+        reordered.push_back(std::move(m_rows[size_t(oldRows[newRow])]));
+    }
+    m_rows = std::move(reordered);
+
+    const QModelIndexList from = persistentIndexList();
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (const QModelIndex &index : from)
+        to.append(createIndex(newRowOf[size_t(index.row())], index.column()));
+    changePersistentIndexList(from, to);
+    reindexFrom(0);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void EndpointGroupModel::reindexFrom(size_t first)
+{
+    for (size_t row = first; row < m_rows.size(); ++row)
+        m_index.insert(m_rows[row].group.key, int(row));
+}
+
+} // namespace twbench

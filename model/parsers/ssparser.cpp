@@ -1,0 +1,177 @@
+#include "ssparser.h"
+
+#include "repeatedsockets.h"
+#include "textscan.h"
+
+#include <QCoreApplication>
+
+#include <cstring>
+
+namespace twbench {
+
+namespace {
+
+using namespace textscan;
+
+// `ss -Htan` prints about 60 bytes for an IPv4 line without padding; 40 is a safe floor.
+constexpr qsizetype shortestLine = 40;
+
+// A token against a literal, without the strlen a QByteArrayView of a literal costs.
+template<std::size_t N>
+bool is(QByteArrayView token, const char (&literal)[N])
+{
+    return token.size() == qsizetype(N - 1) && std::memcmp(token.data(), literal, N - 1) == 0;
+}
+
+// The two states that make up nearly every line of a big table come first; everything else
+// goes through the general lookup.
+std::optional<TcpState> stateOf(QByteArrayView name)
+{
+    if (is(name, "TIME-WAIT"))
+        return TcpState::TimeWait;
+    if (is(name, "ESTAB"))
+        return TcpState::Established;
+    return tcpStateFromName(name);
+}
+
+// What `ss -an` (without -t) puts before the state; only tcp rows are ours.
+bool isOtherNetid(QByteArrayView token)
+{
+    static constexpr const char *others[] = {"udp",   "raw",   "u_str", "u_dgr", "u_seq",
+                                             "p_raw", "p_dgr", "nl",    "mptcp", "sctp",
+                                             "dccp",  "tipc",  "xdp",   "v_str", "v_dgr"};
+    for (const char *other : others) {
+        if (token == QByteArrayView(other))
+            return true;
+    }
+    return false;
+}
+
+// Every ss state name is in capitals ("ESTAB", "TIME-WAIT", "UNCONN"); netids ("tcp") and
+// the header words ("State", "Netid") are not.
+bool isStateStart(QByteArrayView token)
+{
+    return token.size() >= 2 && token[0] >= 'A' && token[0] <= 'Z' && token[1] >= 'A' &&
+           token[1] <= 'Z';
+}
+
+bool isHeader(QByteArrayView firstToken)
+{
+    return is(firstToken, "State") || is(firstToken, "Netid");
+}
+
+// Fast path for the common "a.b.c.d:port"; everything else (IPv6, scopes, "*", and anything
+// odd such as a leading zero) goes through the general endpoint reader.
+bool readEndpoint(QByteArrayView token, Endpoint &endpoint)
+{
+    const char *p = token.data();
+    const char *end = p + token.size();
+    std::uint32_t v4 = 0;
+    for (int part = 0; part < 4; ++part) {
+        if (part > 0 && !consume(p, end, '.'))
+            return parseEndpointText(token, endpoint);
+        unsigned value = 0;
+        const char *start = p;
+        while (p < end && isDigit(*p) && p - start < 3 && !(p - start == 1 && value == 0)) {
+            value = value * 10 + unsigned(*p - '0');
+            ++p;
+        }
+        if (p == start || value > 255)
+            return parseEndpointText(token, endpoint);
+        v4 = (v4 << 8) | value;
+    }
+    if (!consume(p, end, ':'))
+        return parseEndpointText(token, endpoint);
+    std::uint64_t port = 0;
+    if (p < end && *p == '*' && p + 1 == end) {
+        port = 0;
+    } else if (!readDecimal(p, end, port) || p != end || port > 65535) {
+        return false;
+    }
+    endpoint.address = IpAddress::fromV4(v4);
+    endpoint.port = std::uint16_t(port);
+    return true;
+}
+
+const char *readLine(QByteArrayView firstToken, const char *p, const char *end, Socket &socket)
+{
+    const auto state = stateOf(firstToken);
+    if (!state)
+        return QT_TRANSLATE_NOOP("Parser", "unknown TCP state name");
+    socket.state = *state;
+    std::uint64_t receiveQueue = 0;
+    std::uint64_t sendQueue = 0;
+    if (!decimalToken(nextToken(p, end), receiveQueue) ||
+        !decimalToken(nextToken(p, end), sendQueue) || receiveQueue > UINT32_MAX ||
+        sendQueue > UINT32_MAX)
+        return QT_TRANSLATE_NOOP("Parser", "bad Recv-Q/Send-Q columns");
+    socket.receiveQueue = std::uint32_t(receiveQueue);
+    socket.sendQueue = std::uint32_t(sendQueue);
+    const QByteArrayView local = nextToken(p, end);
+    if (local.isEmpty())
+        return QT_TRANSLATE_NOOP("Parser", "line ends before the local address");
+    if (!readEndpoint(local, socket.local))
+        return QT_TRANSLATE_NOOP("Parser", "bad local address");
+    const QByteArrayView remote = nextToken(p, end);
+    if (remote.isEmpty())
+        return QT_TRANSLATE_NOOP("Parser", "line ends before the peer address");
+    if (!readEndpoint(remote, socket.remote))
+        return QT_TRANSLATE_NOOP("Parser", "bad peer address");
+    // Extras of -e/-p/-o/-i: only uid and inode are kept; anything else (users:(…), sk:…,
+    // timer:(…), cgroup:…) is left alone, and a malformed extra never rejects the socket.
+    for (QByteArrayView extra = nextToken(p, end); !extra.isEmpty(); extra = nextToken(p, end)) {
+        std::uint64_t value = 0;
+        if (extra.startsWith("uid:")) {
+            if (decimalToken(extra.sliced(4), value) && value <= UINT32_MAX)
+                socket.uid = std::int64_t(value);
+        } else if (extra.startsWith("ino:")) {
+            if (decimalToken(extra.sliced(4), value))
+                socket.inode = value;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &out)
+{
+    ParseReport report;
+    const std::size_t firstIndex = out.size();
+    const auto expected = std::size_t(text.size() / shortestLine + 1);
+    out.reserve(firstIndex + expected);
+
+    LineReader lines(text);
+    QByteArrayView line;
+    while (lines.next(line)) {
+        const char *p = line.data();
+        const char *end = p + line.size();
+        QByteArrayView first = nextToken(p, end);
+        if (first.isEmpty())
+            continue;
+        ++report.linesRead;
+        // Most lines start with a state; the netid column and headers are the rare case.
+        if (!isStateStart(first)) {
+            if (is(first, "tcp")) {
+                first = nextToken(p, end);
+            } else if (isOtherNetid(first) || isHeader(first)) {
+                ++report.linesSkipped;
+                continue;
+            }
+        }
+        Socket &socket = out.emplace_back();
+        if (const char *reason = readLine(first, p, end, socket)) {
+            out.pop_back();
+            report.reject(lines.lineNumber(), QCoreApplication::translate("Parser", reason), line);
+            continue;
+        }
+        socket.netns = netns;
+        ++report.linesUsed;
+    }
+    const auto repeats = qsizetype(removeRepeatedSockets(out, firstIndex));
+    report.duplicates += repeats;
+    report.linesUsed -= repeats;
+    return report;
+}
+
+} // namespace twbench

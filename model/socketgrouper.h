@@ -1,0 +1,121 @@
+#pragma once
+
+#include "endpoint.h"
+#include "snapshot.h"
+#include "tcpstate.h"
+
+#include <QList>
+#include <QString>
+
+#include <bitset>
+#include <cstdint>
+
+namespace twbench {
+
+// What the connection table is grouped by: the columns of `netstat -tn | awk '{print $N}'`.
+enum class Grouping : std::uint8_t {
+    LocalEndpoint,  // address:port on this host — the incident's "uniq -c" of column 4
+    RemoteEndpoint, // the peer's address:port
+    LocalAddress,   // the host's address, any port
+    RemoteAddress,  // the peer's address, any port
+    State,          // TCP state
+};
+
+inline constexpr int GroupingCount = 5;
+
+// Translated, for a combo box ("Local endpoint", "Remote IP", …).
+QString groupingName(Grouping grouping);
+
+// Which end of its connections a socket is on, judged from the snapshot's listening set. Who
+// holds TIME_WAIT closed first, so this is the column that says who closes.
+enum class SocketSide : std::uint8_t {
+    Listener, // the LISTEN socket itself
+    Server,   // the local endpoint is served by a listener: a peer connected to us
+    Client,   // the local port is ephemeral: we connected out
+};
+
+QString socketSideName(SocketSide side); // translated: "listening", "server", "client"
+
+// The role of a group, from the sides of the connections in it. A local endpoint group is always
+// pure (Service or Client); the other groupings can hold both sides (Mixed).
+enum class GroupRole : std::uint8_t {
+    None,    // no connections (a listener with no connections, in an address grouping)
+    Service, // every connection is on the server side: a listening endpoint of this host
+    Client,  // every connection is on the client side: ephemeral local ports
+    Mixed,   // both
+};
+
+QString groupRoleName(GroupRole role); // translated; empty for None
+
+// Answers "is this local endpoint served by a listener?" for many sockets quickly: a socket
+// whose port no listener uses (almost every client socket) is decided by one bit test, the rest
+// by Snapshot::isListeningEndpoint. Refers to the snapshot: keep the snapshot alive meanwhile.
+class ListenerIndex final
+{
+public:
+    explicit ListenerIndex(const Snapshot &snapshot);
+
+    bool isListening(const Endpoint &local) const
+    {
+        return m_ports.test(local.port) && m_snapshot.isListeningEndpoint(local);
+    }
+    SocketSide sideOf(const Socket &socket) const
+    {
+        if (socket.state == TcpState::Listen)
+            return SocketSide::Listener;
+        return isListening(socket.local) ? SocketSide::Server : SocketSide::Client;
+    }
+
+private:
+    const Snapshot &m_snapshot;
+    std::bitset<65536> m_ports; // ports that some listener uses
+};
+
+// Identifies a group. Address groupings keep the address with port 0; only Grouping::State uses
+// `state`. Ordered (endpoint, then state) so ties sort the same way on every run.
+struct GroupKey
+{
+    Endpoint endpoint;
+    TcpState state = TcpState::Unknown;
+
+    friend auto operator<=>(const GroupKey &, const GroupKey &) = default;
+    friend bool operator==(const GroupKey &, const GroupKey &) = default;
+};
+
+size_t qHash(const GroupKey &key, size_t seed = 0) noexcept;
+
+// The key the socket falls under in `grouping`.
+GroupKey groupKeyOf(Grouping grouping, const Socket &socket);
+
+// One row of the grouped table.
+struct SocketGroup
+{
+    GroupKey key;
+    QString display; // "10.25.20.251:6601", "10.25.20.251", "TIME_WAIT"
+    GroupRole role = GroupRole::None;
+    // Every socket of the group by state, LISTEN included (counts[stateIndex(TcpState::Listen)]
+    // is how many listeners the group has).
+    StateCounts counts{};
+    // Connections: every socket but the listeners, so a listening port does not add one to its
+    // own count. The State grouping is the exception an operator expects from `ss | uniq -c`:
+    // its LISTEN row's total is the number of listeners.
+    std::uint32_t total = 0;
+    std::uint32_t serverSide = 0; // connections whose local endpoint is a listening endpoint
+    std::uint32_t clientSide = 0; // connections from an ephemeral local port
+
+    std::uint32_t count(TcpState state) const { return counts[stateIndex(state)]; }
+};
+
+// `netstat -tn | awk '{print $4}' | sort | uniq -c | sort -nr` as a table: the groups of
+// `snapshot` by `grouping`, largest total first, ties by TIME_WAIT (more first), then by key
+// (ascending), so equal input always gives the same order.
+//
+// Listening sockets never count as connections. In the local groupings they appear as the
+// LISTEN count of their own endpoint or address (a listener with no connections makes a group
+// with total 0, at the bottom: an idle service); in the remote groupings they are left out, as
+// their "peer" is *:*.
+//
+// Runs in O(sockets) with one hash lookup per socket; strings are made per group only.
+QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping);
+
+} // namespace twbench

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "probeframe.h"
+
+#include "model/hostsample.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+
+namespace twbench {
+
+// Turns the probe's frames into HostSamples with the parsers of model/parsers/. The hello
+// gives what the parsers need to know about the remote (its byte order for /proc/net/tcp, its
+// network namespace). Pure: it can be fed a captured stream in a test.
+//
+// Every problem becomes a SourceIssue beside the values that did parse: a section the probe
+// could not read ("@@error"), lines a parser rejected, lines the framing dropped. A socket table
+// whose source failed part-way is left out (with an issue) rather than shown incomplete.
+class SampleBuilder final
+{
+    Q_DECLARE_TR_FUNCTIONS(SampleBuilder)
+
+public:
+    explicit SampleBuilder(QString hostId = {})
+        : m_hostId(std::move(hostId))
+    {}
+
+    void setHostId(const QString &hostId) { m_hostId = hostId; }
+    const QString &hostId() const { return m_hostId; }
+
+    void setHello(ProbeHello hello)
+    {
+        m_hello = std::move(hello);
+        m_hasHello = true;
+    }
+    bool hasHello() const { return m_hasHello; }
+    const ProbeHello &hello() const { return m_hello; }
+
+    // `extraIssues` (e.g. frames the reader dropped since the last sample) are added first.
+    HostSamplePtr build(const ProbeFrame &frame, const QList<SourceIssue> &extraIssues = {}) const;
+
+private:
+    QString m_hostId;
+    ProbeHello m_hello;
+    bool m_hasHello = false;
+};
+
+} // namespace twbench

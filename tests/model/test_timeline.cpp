@@ -1,0 +1,306 @@
+#include "model/timeline.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+
+using namespace twbench;
+using Metric = Timeline::Metric;
+
+namespace {
+
+constexpr std::int64_t T0 = 1'700'000'000'000;
+
+struct Counters
+{
+    std::int64_t active = 0, passive = 0, twEnded = 0, tw = 0, estab = 0;
+    std::uint64_t busyTicks = 0, idleTicks = 0;
+};
+
+HostSample sample(std::uint64_t sequence, std::int64_t epochMs, const Counters &c,
+                  const QString &host = QStringLiteral("h1"))
+{
+    HostSample s;
+    s.hostId = host;
+    s.sequence = sequence;
+    s.epochMs = epochMs;
+    s.counters.values.insert(counter::ActiveOpens, c.active);
+    s.counters.values.insert(counter::PassiveOpens, c.passive);
+    s.counters.values.insert(counter::TwCreated, c.twEnded);
+    s.counters.values.insert(counter::TimeWait, c.tw);
+    s.counters.values.insert(counter::CurrEstab, c.estab);
+    s.procStat.valid = true;
+    s.procStat.all.user = c.busyTicks;
+    s.procStat.all.idle = c.idleTicks;
+    return s;
+}
+
+// One sample a second: 33 new connections a second (as in the incident), 12 TIME_WAITs ending
+// a second, CPU 40 % busy (40 of 100 ticks).
+Counters steady(int second)
+{
+    Counters c;
+    c.active = 1000 + 20 * second;
+    c.passive = 5000 + 13 * second;
+    c.twEnded = 700 + 12 * second;
+    c.tw = 2000 + second;
+    c.estab = 8;
+    c.busyTicks = 100000 + 40u * std::uint64_t(second);
+    c.idleTicks = 900000 + 60u * std::uint64_t(second);
+    return c;
+}
+
+void expectNoNegativeOrHuge(const Timeline &timeline)
+{
+    for (int m = 0; m < Timeline::MetricCount; ++m) {
+        for (const Timeline::Point &point : timeline.points(static_cast<Metric>(m))) {
+            EXPECT_TRUE(std::isfinite(point.value));
+            EXPECT_GE(point.value, 0.0) << m;
+            EXPECT_LT(point.value, 1e6) << m;
+        }
+    }
+}
+
+} // namespace
+
+TEST(Timeline, RatesAndGaugesFromSteadySamples)
+{
+    Timeline timeline;
+    for (int second = 0; second < 5; ++second)
+        ASSERT_TRUE(
+            timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second))));
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 5);
+    EXPECT_EQ(timeline.latest(Metric::TimeWait)->value, 2004.0);
+    EXPECT_EQ(timeline.latest(Metric::Established)->value, 8.0);
+    // Rates need two samples: one point fewer.
+    const auto opens = timeline.points(Metric::NewConnectionsPerSec);
+    ASSERT_EQ(opens.size(), 4);
+    for (const Timeline::Point &point : opens) {
+        EXPECT_DOUBLE_EQ(point.value, 33.0);
+        EXPECT_EQ(point.segment, 0u);
+    }
+    EXPECT_EQ(opens.front().epochMs, T0 + 1000);
+    EXPECT_DOUBLE_EQ(timeline.latest(Metric::TimeWaitPerSec)->value, 12.0);
+    EXPECT_NEAR(timeline.latest(Metric::CpuTotal)->value, 40.0, 1e-4);
+    EXPECT_NEAR(timeline.latest(Metric::CpuUser)->value, 40.0, 1e-4);
+    EXPECT_NEAR(timeline.latest(Metric::CpuSystem)->value, 0.0, 1e-6);
+    EXPECT_EQ(timeline.firstMs(), T0);
+    EXPECT_EQ(timeline.lastMs(), T0 + 4000);
+}
+
+TEST(Timeline, RateUsesElapsedTimeNotSampleCount)
+{
+    Timeline timeline;
+    Counters c = steady(0);
+    timeline.add(sample(1, T0, c));
+    c.active += 100;
+    timeline.add(sample(2, T0 + 2500, c)); // a late sample: 100 over 2.5 s
+    EXPECT_DOUBLE_EQ(timeline.latest(Metric::NewConnectionsPerSec)->value, 40.0);
+}
+
+TEST(Timeline, CounterResetStartsNewSegmentWithoutNegativeRate)
+{
+    Timeline timeline;
+    for (int second = 0; second < 3; ++second)
+        timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
+    // Reboot: counters and CPU ticks start again from small values; the probe keeps counting.
+    Counters reset;
+    reset.active = 5;
+    reset.passive = 2;
+    reset.twEnded = 1;
+    reset.tw = 3;
+    reset.busyTicks = 50;
+    reset.idleTicks = 100;
+    timeline.add(sample(4, T0 + 3000, reset));
+    Counters after = reset;
+    after.active += 10;
+    after.twEnded += 4;
+    after.busyTicks += 10;
+    after.idleTicks += 90;
+    timeline.add(sample(5, T0 + 4000, after));
+
+    const auto opens = timeline.points(Metric::NewConnectionsPerSec);
+    ASSERT_EQ(opens.size(), 3); // 1 s, 2 s, then none for the reset interval, then 4 s
+    EXPECT_EQ(opens[1].segment, 0u);
+    EXPECT_EQ(opens[2].epochMs, T0 + 4000);
+    EXPECT_EQ(opens[2].segment, 1u);
+    EXPECT_DOUBLE_EQ(opens[2].value, 10.0);
+    const auto cpu = timeline.points(Metric::CpuTotal);
+    ASSERT_EQ(cpu.size(), 3);
+    EXPECT_EQ(cpu[2].segment, 1u);
+    EXPECT_NEAR(cpu[2].value, 10.0, 1e-4);
+    // The gauge did not break: a reset counter is no gap in TIME_WAIT.
+    const auto tw = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(tw.size(), 5);
+    EXPECT_EQ(tw.back().segment, 0u);
+    expectNoNegativeOrHuge(timeline);
+}
+
+TEST(Timeline, SequenceGapBreaksEverySeries)
+{
+    Timeline timeline;
+    timeline.add(sample(1, T0, steady(0)));
+    timeline.add(sample(2, T0 + 1000, steady(1)));
+    // Samples 3..9 were lost; 10 s of counters arrive at once.
+    timeline.add(sample(10, T0 + 9000, steady(9)));
+    timeline.add(sample(11, T0 + 10000, steady(10)));
+
+    const auto tw = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(tw.size(), 4);
+    EXPECT_EQ(tw[1].segment, 0u);
+    EXPECT_EQ(tw[2].segment, 1u);
+    const auto opens = timeline.points(Metric::NewConnectionsPerSec);
+    ASSERT_EQ(opens.size(), 2); // none across the gap
+    EXPECT_EQ(opens[0].segment, 0u);
+    EXPECT_EQ(opens[1].segment, 1u);
+    EXPECT_EQ(opens[1].epochMs, T0 + 10000);
+
+    // A probe restart (sequence back to 1) is a gap too.
+    timeline.add(sample(1, T0 + 11000, steady(11)));
+    EXPECT_EQ(timeline.latest(Metric::TimeWait)->segment, 2u);
+    EXPECT_EQ(timeline.points(Metric::NewConnectionsPerSec).size(), 2);
+    expectNoNegativeOrHuge(timeline);
+}
+
+TEST(Timeline, ClockSteppingBackDropsLaterPointsAndKeepsOrder)
+{
+    Timeline timeline;
+    for (int second = 0; second < 6; ++second)
+        timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
+    timeline.add(sample(7, T0 + 2500, steady(6)));
+    const auto tw = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(tw.size(), 4); // 0, 1, 2 s and the new 2.5 s
+    for (qsizetype i = 1; i < tw.size(); ++i)
+        EXPECT_LT(tw[i - 1].epochMs, tw[i].epochMs);
+    EXPECT_EQ(tw.back().epochMs, T0 + 2500);
+    EXPECT_EQ(tw.back().segment, 1u);
+    EXPECT_EQ(timeline.lastMs(), T0 + 2500);
+    expectNoNegativeOrHuge(timeline);
+}
+
+TEST(Timeline, BoundedCapacityKeepsTheNewestPoints)
+{
+    Timeline timeline(10);
+    EXPECT_EQ(timeline.capacity(), 10);
+    for (int second = 0; second < 25; ++second)
+        timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
+    const auto tw = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(tw.size(), 10);
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(tw[i].epochMs, T0 + 1000 * (15 + i));
+        EXPECT_EQ(tw[i].value, double(2000 + 15 + i));
+    }
+    EXPECT_EQ(timeline.size(Metric::NewConnectionsPerSec), 10);
+    EXPECT_EQ(timeline.firstMs(), T0 + 15000);
+    // Range queries work across the ring's wrap.
+    const auto part = timeline.points(Metric::TimeWait, T0 + 17000, T0 + 19500);
+    ASSERT_EQ(part.size(), 3);
+    EXPECT_EQ(part.front().epochMs, T0 + 17000);
+    EXPECT_EQ(part.back().epochMs, T0 + 19000);
+    // A clock step back after the wrap still leaves the newest points in order.
+    timeline.add(sample(26, T0 + 20500, steady(26)));
+    const auto after = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(after.size(), 7);
+    EXPECT_EQ(after.back().epochMs, T0 + 20500);
+    EXPECT_EQ(after[5].epochMs, T0 + 20000);
+    for (int second = 27; second < 40; ++second)
+        timeline.add(sample(std::uint64_t(second), T0 + 1000 * second, steady(second)));
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 10);
+    EXPECT_EQ(timeline.latest(Metric::TimeWait)->epochMs, T0 + 39000);
+}
+
+TEST(Timeline, TableSamplesGiveCloseWaitAndSynRecv)
+{
+    Timeline timeline;
+    HostSample first = sample(1, T0, steady(0));
+    auto table = std::make_shared<Snapshot>();
+    const auto add = [&](TcpState state, int n) {
+        for (int i = 0; i < n; ++i) {
+            Socket socket;
+            socket.local = {IpAddress::fromV4(0x0a000001), 80};
+            socket.remote = {IpAddress::fromV4(0x0a000002), std::uint16_t(1000 + i)};
+            socket.state = state;
+            table->sockets.push_back(socket);
+        }
+    };
+    add(TcpState::CloseWait, 3);
+    add(TcpState::SynRecv, 2);
+    add(TcpState::NewSynRecv, 1);
+    add(TcpState::TimeWait, 9);
+    first.table = table;
+    timeline.add(first);
+    timeline.add(sample(2, T0 + 1000, steady(1))); // no table: no point, no break
+    EXPECT_EQ(timeline.size(Metric::CloseWait), 1);
+    EXPECT_EQ(timeline.latest(Metric::CloseWait)->value, 3.0);
+    EXPECT_EQ(timeline.latest(Metric::SynRecv)->value, 3.0);
+    HostSample third = sample(3, T0 + 2000, steady(2));
+    third.table = table;
+    timeline.add(third);
+    EXPECT_EQ(timeline.latest(Metric::CloseWait)->segment, 0u);
+}
+
+TEST(Timeline, MissingCounterBreaksItsSeries)
+{
+    Timeline timeline;
+    timeline.add(sample(1, T0, steady(0)));
+    HostSample partial = sample(2, T0 + 1000, steady(1));
+    partial.counters.values.remove(counter::TimeWait);
+    partial.counters.values.remove(counter::PassiveOpens);
+    timeline.add(partial);
+    timeline.add(sample(3, T0 + 2000, steady(2)));
+    timeline.add(sample(4, T0 + 3000, steady(3)));
+    const auto tw = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(tw.size(), 3);
+    EXPECT_EQ(tw[1].segment, 1u);
+    const auto opens = timeline.points(Metric::NewConnectionsPerSec);
+    ASSERT_EQ(opens.size(), 1); // only 2 s → 3 s has both ends complete
+    EXPECT_EQ(opens[0].epochMs, T0 + 3000);
+    EXPECT_EQ(timeline.points(Metric::TimeWaitPerSec).size(), 3);
+}
+
+TEST(Timeline, RefusesOtherHostsAndClears)
+{
+    Timeline timeline;
+    EXPECT_TRUE(timeline.add(sample(1, T0, steady(0))));
+    EXPECT_FALSE(timeline.add(sample(2, T0 + 1000, steady(1), QStringLiteral("other"))));
+    EXPECT_EQ(timeline.hostId(), QStringLiteral("h1"));
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 1);
+    timeline.clear();
+    EXPECT_FALSE(timeline.firstMs().has_value());
+    EXPECT_FALSE(timeline.latest(Metric::TimeWait).has_value());
+    EXPECT_TRUE(timeline.add(sample(1, T0, steady(0), QStringLiteral("other"))));
+}
+
+TEST(Timeline, DownsamplingKeepsSpikesAndBreaks)
+{
+    Timeline timeline;
+    for (int second = 0; second < 100; ++second) {
+        Counters c = steady(second);
+        c.tw = second == 37 ? 9999 : 100; // one spike
+        timeline.add(sample(std::uint64_t(second + 1 + (second >= 60 ? 1 : 0)), T0 + 1000 * second,
+                            c)); // a sequence gap at 60
+    }
+    const auto points = timeline.downsampled(Metric::TimeWait, T0, T0 + 99000, 10);
+    EXPECT_LE(points.size(), 2 * 10 + 2);
+    bool spike = false;
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        spike = spike || points[i].value == 9999.0;
+        if (i > 0) {
+            EXPECT_LE(points[i - 1].epochMs, points[i].epochMs);
+        }
+    }
+    EXPECT_TRUE(spike);
+    EXPECT_EQ(points.front().segment, 0u);
+    EXPECT_EQ(points.back().segment, 1u);
+    EXPECT_TRUE(timeline.downsampled(Metric::TimeWait, T0, T0 + 1000, 0).isEmpty());
+}
+
+TEST(Timeline, MetricNamesAndUnits)
+{
+    for (int m = 0; m < Timeline::MetricCount; ++m) {
+        EXPECT_FALSE(Timeline::metricName(static_cast<Metric>(m)).isEmpty()) << m;
+        EXPECT_FALSE(Timeline::metricUnit(static_cast<Metric>(m)).isEmpty()) << m;
+    }
+    EXPECT_EQ(Timeline::metricName(Metric::TimeWait), QStringLiteral("TIME_WAIT"));
+}

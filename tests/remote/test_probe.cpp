@@ -1,0 +1,528 @@
+// The real probe (resources/probe.sh, as built into twbench_remote) run on this machine through
+// LocalTransport: what it prints, under which shells, what it costs, that it only reads, and
+// that it sees real TIME_WAIT sockets made by the loopback lab.
+#include "remotetestutil.h"
+
+#include "lab/timewaitlab.h"
+#include "remote/framereader.h"
+#include "remote/localtransport.h"
+#include "remote/samplebuilder.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <functional>
+
+using namespace twbench;
+using namespace std::chrono_literals;
+using twbench::test::waitUntil;
+
+namespace {
+
+struct ProbeRun
+{
+    std::optional<ProbeHello> hello;
+    std::vector<ProbeFrame> frames;
+    FrameReader::Stats stats;
+    QByteArray stderrText;
+    bool ended = false;
+    int exitCode = -1;
+    QString detail; // of finished()
+    QString failure;
+};
+
+using StopWhen = std::function<bool(const ProbeRun &)>;
+
+ProbeRun runProbe(const ProbeParameters &parameters, const QStringList &shell, int timeoutMs,
+                  const StopWhen &stopWhen = {}, const QByteArray &script = {})
+{
+    LocalTransport transport(parameters);
+    if (!shell.isEmpty())
+        transport.setShell(shell);
+    if (!script.isEmpty())
+        transport.setScript(script);
+    FrameReader reader;
+    ProbeRun run;
+    QObject::connect(&transport, &Transport::bytesReceived, &transport,
+                     [&](const QByteArray &data) {
+                         reader.feed(data);
+                         if (auto hello = reader.takeHello())
+                             run.hello = std::move(hello);
+                         for (ProbeFrame &frame : reader.takeFrames())
+                             run.frames.push_back(std::move(frame));
+                     });
+    QObject::connect(&transport, &Transport::stderrReceived, &transport,
+                     [&](const QByteArray &data) { run.stderrText += data; });
+    QObject::connect(&transport, &Transport::finished, &transport,
+                     [&](int exitCode, const QString &detail) {
+                         run.ended = true;
+                         run.exitCode = exitCode;
+                         run.detail = detail;
+                     });
+    QObject::connect(&transport, &Transport::failed, &transport, [&](const QString &reason) {
+        run.ended = true;
+        run.failure = reason;
+    });
+    transport.start();
+    waitUntil([&] { return run.ended || (stopWhen && stopWhen(run)); }, timeoutMs);
+    transport.stop();
+    reader.finish();
+    run.stats = reader.stats();
+    return run;
+}
+
+// tableMaxSec 0: the table interval is not stretched (capped at tableSec), so which samples
+// carry a table does not depend on how many sockets other programs have open.
+ProbeParameters parameters(int counterSec, int tableSec, int maxSamples,
+                           ProbeParameters::TableSource source = ProbeParameters::TableSource::Auto,
+                           int tableMaxSec = 0)
+{
+    ProbeParameters p;
+    p.counterIntervalSec = counterSec;
+    p.tableIntervalSec = tableSec;
+    p.maxSamples = maxSamples;
+    p.tableSource = source;
+    p.tableMaxIntervalSec = tableMaxSec > 0 ? tableMaxSec : tableSec;
+    return p;
+}
+
+// inuse + tw from a frame's sockstat section: the size the probe stretches its interval by.
+std::int64_t tcpLoad(const ProbeFrame &frame)
+{
+    const ProbeSection *sockstat = frame.section("sockstat");
+    if (!sockstat)
+        return -1;
+    for (const QByteArray &line : sockstat->body.split('\n')) {
+        if (!line.startsWith("TCP: "))
+            continue;
+        const QList<QByteArray> words = line.split(' ');
+        std::int64_t load = 0;
+        for (qsizetype i = 1; i + 1 < words.size(); ++i) {
+            if (words[i] == "inuse" || words[i] == "tw")
+                load += words[i + 1].toLongLong();
+        }
+        return load;
+    }
+    return -1;
+}
+
+// The rule the probe documents: a table on the first sample; after a table at time t with
+// sockstat load L, the next on the first sample at least min(base + L / 10000, cap) seconds
+// later, less half a counter interval of slack.
+std::vector<bool> expectedTables(const std::vector<ProbeFrame> &frames, const ProbeParameters &p)
+{
+    std::vector<bool> expected;
+    std::int64_t lastTableMs = 0;
+    std::int64_t dueMs = 0;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const bool table = i == 0 || frames[i].epochMs - lastTableMs >= dueMs;
+        expected.push_back(table);
+        if (table) {
+            lastTableMs = frames[i].epochMs;
+            const std::int64_t dueSec = std::min<std::int64_t>(
+                p.tableIntervalSec + tcpLoad(frames[i]) / 10000, p.tableMaxIntervalSec);
+            dueMs = dueSec * 1000 - p.counterIntervalSec * 500;
+        }
+    }
+    return expected;
+}
+
+bool hasTable(const ProbeFrame &frame)
+{
+    return frame.section("ss") || frame.section("proc_tcp");
+}
+
+std::vector<bool> actualTables(const std::vector<ProbeFrame> &frames)
+{
+    std::vector<bool> actual;
+    for (const ProbeFrame &frame : frames)
+        actual.push_back(hasTable(frame));
+    return actual;
+}
+
+QString issuesText(const HostSample &sample)
+{
+    QString text;
+    for (const SourceIssue &issue : sample.issues)
+        text += issue.source + QStringLiteral(": ") + issue.message + QLatin1Char('\n');
+    return text;
+}
+
+void expectCleanSamples(const ProbeRun &run)
+{
+    ASSERT_TRUE(run.hello);
+    SampleBuilder builder(QStringLiteral("local"));
+    builder.setHello(*run.hello);
+    for (const ProbeFrame &frame : run.frames) {
+        const HostSamplePtr sample = builder.build(frame);
+        EXPECT_TRUE(sample->issues.isEmpty())
+            << "sample " << frame.sequence << ": " << issuesText(*sample).toStdString();
+        EXPECT_TRUE(sample->counters.value(counter::TimeWait).has_value());
+        EXPECT_TRUE(sample->counters.value(counter::ActiveOpens).has_value());
+        EXPECT_TRUE(sample->counters.value(counter::TwCreated).has_value());
+        EXPECT_TRUE(sample->procStat.valid);
+        EXPECT_EQ(bool(sample->table), hasTable(frame));
+    }
+}
+
+} // namespace
+
+TEST(Probe, BuiltInScriptIsTheOneInTheSourceTree)
+{
+    QFile source(QStringLiteral(TWBENCH_SOURCE_DIR "/resources/probe.sh"));
+    ASSERT_TRUE(source.open(QIODevice::ReadOnly));
+    const QByteArray script = probeScript();
+    EXPECT_FALSE(script.isEmpty());
+    EXPECT_EQ(script, source.readAll());
+}
+
+TEST(Probe, StreamsCountersEverySampleAndTheTableRegularly)
+{
+    const ProbeParameters params = parameters(1, 2, 4);
+    const ProbeRun run = runProbe(params, {}, 15000);
+    ASSERT_TRUE(run.ended);
+    EXPECT_TRUE(run.failure.isEmpty()) << run.failure.toStdString();
+    EXPECT_EQ(run.exitCode, 0) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_TRUE(run.hello);
+    EXPECT_EQ(run.hello->protocolVersion, probeProtocolVersion);
+    EXPECT_EQ(run.hello->isLittleEndian(),
+              std::optional<bool>(QSysInfo::ByteOrder == QSysInfo::LittleEndian));
+    EXPECT_GT(run.hello->netns(), 0u);
+    EXPECT_FALSE(run.hello->field("hostname").isEmpty());
+    EXPECT_FALSE(run.hello->field("kernel").isEmpty());
+
+    ASSERT_EQ(run.frames.size(), 4u);
+    int tables = 0;
+    int sinceTable = 0;
+    for (std::size_t i = 0; i < run.frames.size(); ++i) {
+        const ProbeFrame &frame = run.frames[i];
+        EXPECT_EQ(frame.sequence, i + 1);
+        if (i > 0) {
+            // 1 s apart by the remote's clock, give or take the sample's own cost.
+            const auto gap = frame.epochMs - run.frames[i - 1].epochMs;
+            EXPECT_GE(gap, 900);
+            EXPECT_LT(gap, 3000);
+        }
+        for (const char *name : {"sockstat", "snmp", "netstat", "stat"}) {
+            const ProbeSection *section = frame.section(name);
+            ASSERT_NE(section, nullptr) << name << " in sample " << frame.sequence;
+            EXPECT_TRUE(section->errors.isEmpty()) << name;
+            EXPECT_FALSE(section->body.isEmpty()) << name;
+        }
+        if (hasTable(frame)) {
+            ++tables;
+            sinceTable = 0;
+        } else {
+            ++sinceTable;
+        }
+        EXPECT_LE(sinceTable, 2) << "no table for too long at sample " << frame.sequence;
+    }
+    EXPECT_TRUE(hasTable(run.frames.front())); // the first sample always has one
+    EXPECT_GE(tables, 2);
+    EXPECT_LT(tables, 4); // a 2 s table interval with 1 s counters skips some
+    EXPECT_EQ(actualTables(run.frames), expectedTables(run.frames, params));
+    EXPECT_EQ(run.stats.garbageLines, 0u);
+    EXPECT_EQ(run.stats.truncatedFrames, 0u);
+    expectCleanSamples(run);
+}
+
+class ProbeUnderShell : public ::testing::TestWithParam<QStringList>
+{
+};
+
+TEST_P(ProbeUnderShell, GivesCleanSamples)
+{
+    const QStringList shell = GetParam();
+    if (test::findTool(shell.first()).isEmpty())
+        GTEST_SKIP() << shell.first().toStdString() << " is not installed";
+    for (const auto source :
+         {ProbeParameters::TableSource::Auto, ProbeParameters::TableSource::Proc}) {
+        const ProbeRun run = runProbe(parameters(1, 1, 2, source), shell, 10000);
+        ASSERT_TRUE(run.ended);
+        EXPECT_EQ(run.exitCode, 0) << run.detail.toStdString() << run.failure.toStdString();
+        EXPECT_TRUE(run.stderrText.isEmpty()) << run.stderrText.constData();
+        ASSERT_EQ(run.frames.size(), 2u);
+        for (const ProbeFrame &frame : run.frames) {
+            EXPECT_TRUE(hasTable(frame));
+            EXPECT_EQ(frame.section("proc_tcp") != nullptr,
+                      source == ProbeParameters::TableSource::Proc);
+        }
+        EXPECT_EQ(run.hello->field("ss"), source == ProbeParameters::TableSource::Proc ? "0" : "1");
+        EXPECT_EQ(run.stats.garbageLines, 0u);
+        expectCleanSamples(run);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shells, ProbeUnderShell,
+    ::testing::Values(QStringList{QStringLiteral("dash")},
+                      QStringList{QStringLiteral("busybox"), QStringLiteral("sh")},
+                      QStringList{QStringLiteral("bash"), QStringLiteral("--posix")}),
+    [](const auto &param) { return param.param.first().toStdString(); });
+
+TEST(Probe, StopEndsTheProbeAndEverythingItStarted)
+{
+    LocalTransport transport(parameters(1, 1, 0));
+    qint64 pid = 0;
+    int frames = 0;
+    bool ended = false;
+    FrameReader reader;
+    QObject::connect(&transport, &Transport::bytesReceived, &transport,
+                     [&](const QByteArray &data) {
+                         reader.feed(data);
+                         frames += int(reader.takeFrames().size());
+                     });
+    QObject::connect(&transport, &Transport::finished, &transport, [&] { ended = true; });
+    QObject::connect(&transport, &Transport::failed, &transport, [&] { ended = true; });
+    transport.start();
+    pid = transport.processId();
+    ASSERT_GT(pid, 0);
+    // After the first frame the probe sits in `sleep`: a child of its shell, in its group.
+    ASSERT_TRUE(waitUntil([&] { return frames >= 1; }, 10000));
+    ASSERT_TRUE(transport.isRunning());
+    EXPECT_EQ(::kill(-pid_t(pid), 0), 0) << "the probe should lead its own process group";
+    transport.stop();
+    EXPECT_FALSE(transport.isRunning());
+    EXPECT_FALSE(ended) << "nothing is reported after stop()";
+    // The group's last members are reaped by init a moment after they die.
+    bool groupGone = false;
+    for (int i = 0; i < 200 && !groupGone; ++i) {
+        groupGone = ::kill(-pid_t(pid), 0) != 0 && errno == ESRCH;
+        if (!groupGone)
+            QTest::qWait(10);
+    }
+    EXPECT_TRUE(groupGone);
+    EXPECT_TRUE(test::childProcesses().isEmpty());
+}
+
+TEST(Probe, ExitStatusAndStderrAreReported)
+{
+    const ProbeRun run = runProbe(parameters(1, 1, 1), {}, 5000, {},
+                                  "echo '@@twbench hello 1 endian=little'; "
+                                  "echo 'ss: something went wrong' >&2; exit 3");
+    ASSERT_TRUE(run.ended);
+    EXPECT_TRUE(run.failure.isEmpty());
+    EXPECT_EQ(run.exitCode, 3);
+    EXPECT_TRUE(run.detail.contains(QStringLiteral("3")));
+    EXPECT_TRUE(run.detail.contains(QStringLiteral("ss: something went wrong")))
+        << run.detail.toStdString();
+    EXPECT_EQ(run.stderrText, "ss: something went wrong\n");
+    EXPECT_TRUE(run.hello);
+}
+
+TEST(Probe, CrashAndFailedStartAreFailures)
+{
+    const ProbeRun crashed = runProbe(parameters(1, 1, 1), {}, 5000, {}, "kill -9 $$");
+    ASSERT_TRUE(crashed.ended);
+    EXPECT_FALSE(crashed.failure.isEmpty());
+    EXPECT_EQ(crashed.exitCode, -1);
+
+    const ProbeRun missing =
+        runProbe(parameters(1, 1, 1), {QStringLiteral("/nonexistent/twbench-shell")}, 5000);
+    ASSERT_TRUE(missing.ended);
+    EXPECT_TRUE(missing.failure.contains(QStringLiteral("/nonexistent/twbench-shell")))
+        << missing.failure.toStdString();
+}
+
+TEST(Probe, StderrIsCapped)
+{
+    LocalTransport transport(parameters(1, 1, 1));
+    transport.setScript("i=0; while [ $i -lt 2000 ]; do echo 'noise noise noise noise' >&2; "
+                        "i=$((i+1)); done; exit 1");
+    bool ended = false;
+    QString detail;
+    QObject::connect(&transport, &Transport::finished, &transport, [&](int, const QString &d) {
+        ended = true;
+        detail = d;
+    });
+    transport.start();
+    ASSERT_TRUE(waitUntil([&] { return ended; }, 10000));
+    EXPECT_LE(transport.stderrTail().size(), LocalTransport::maxStderrTail);
+    EXPECT_TRUE(transport.stderrTail().endsWith("noise noise\n"));
+    EXPECT_LT(detail.size(), 1000);
+}
+
+// Bigger tables are read less often: with 10,000 more sockets the table interval grows by 1 s.
+TEST(Probe, TableIntervalStretchesWithTheTableSize)
+{
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    test::TimeWaitLab lab(subnet + '1');
+    ASSERT_TRUE(lab.listen()) << lab.error().toStdString();
+    ASSERT_GE(lab.makeTimeWaits(10000, {subnet + '2', subnet + '3'}, 30s), 10000)
+        << lab.error().toStdString();
+
+    const ProbeParameters params = parameters(1, 1, 3, ProbeParameters::TableSource::Auto, 30);
+    const ProbeRun run = runProbe(params, {}, 15000);
+    ASSERT_EQ(run.frames.size(), 3u) << run.detail.toStdString();
+    ASSERT_GE(tcpLoad(run.frames[0]), 10000);
+    EXPECT_TRUE(hasTable(run.frames[0]));
+    // A 1 s interval would have read it again one second later; the stretched one does not.
+    EXPECT_FALSE(hasTable(run.frames[1]));
+    EXPECT_EQ(actualTables(run.frames), expectedTables(run.frames, params));
+}
+
+// The incident in miniature: a server that closes first holds the TIME_WAITs on its listening
+// endpoint. The probe's next table must show every one of them there, and the kernel's counter
+// must agree.
+class ProbeSeesTimeWaits : public ::testing::TestWithParam<ProbeParameters::TableSource>
+{
+};
+
+TEST_P(ProbeSeesTimeWaits, OnTheListeningEndpoint)
+{
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    test::TimeWaitLab lab(subnet + '1');
+    ASSERT_TRUE(lab.listen()) << lab.error().toStdString();
+    const int made = lab.makeTimeWaits(500, {subnet + '2'}, 20s);
+    ASSERT_GE(made, 500) << lab.error().toStdString();
+
+    const ProbeRun run = runProbe(parameters(1, 1, 1, GetParam()), {}, 15000);
+    ASSERT_TRUE(run.ended);
+    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_TRUE(run.hello);
+    SampleBuilder builder(QStringLiteral("local"));
+    builder.setHello(*run.hello);
+    const HostSamplePtr sample = builder.build(run.frames.front());
+    EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
+    ASSERT_TRUE(sample->table);
+    EXPECT_EQ(sample->table->source, GetParam() == ProbeParameters::TableSource::Proc
+                                         ? SocketSource::ProcNetTcp
+                                         : SocketSource::Ss);
+
+    const auto serverIp = IpAddress::parse(lab.serverIp());
+    ASSERT_TRUE(serverIp);
+    const Endpoint listening{*serverIp, lab.port()};
+    const auto clientIp = IpAddress::parse(QByteArray(subnet + '2'));
+    int onServer = 0;
+    int onClient = 0;
+    for (const Socket &socket : sample->table->sockets) {
+        if (socket.state != TcpState::TimeWait)
+            continue;
+        if (socket.local == listening && socket.remote.address == *clientIp)
+            ++onServer;
+        if (socket.local.address == *clientIp)
+            ++onClient;
+    }
+    EXPECT_GE(onServer, 500);
+    EXPECT_EQ(onClient, 0) << "the client closed second: it must hold none";
+    EXPECT_TRUE(sample->table->isListeningEndpoint(listening));
+    const auto tw = sample->counters.value(counter::TimeWait);
+    ASSERT_TRUE(tw);
+    EXPECT_GE(*tw, 500);
+}
+
+INSTANTIATE_TEST_SUITE_P(TableSources, ProbeSeesTimeWaits,
+                         ::testing::Values(ProbeParameters::TableSource::Auto,
+                                           ProbeParameters::TableSource::Proc),
+                         [](const auto &param) {
+                             return param.param == ProbeParameters::TableSource::Proc ? "proc"
+                                                                                      : "ss";
+                         });
+
+// What the probe opens, as the kernel sees it: nothing for writing, nothing created.
+TEST(Probe, OnlyReadsUnderStrace)
+{
+    const QString strace = test::findTool(QStringLiteral("strace"));
+    const QString dash = test::findTool(QStringLiteral("dash"));
+    if (strace.isEmpty() || dash.isEmpty())
+        GTEST_SKIP() << "strace or dash is not installed";
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    for (const char *source : {"auto", "proc"}) {
+        const QString tracePath = dir.filePath(QStringLiteral("trace-") + QLatin1String(source));
+        QProcess process;
+        process.setProgram(strace);
+        process.setArguments({QStringLiteral("-f"), QStringLiteral("-qq"), QStringLiteral("-e"),
+                              QStringLiteral("trace=open,openat,openat2,creat,truncate,unlink,"
+                                             "unlinkat,rename,renameat,renameat2,mkdir,mkdirat,"
+                                             "link,linkat,symlink,symlinkat,chmod,fchmodat"),
+                              QStringLiteral("-o"), tracePath, dash, QStringLiteral("-c"),
+                              QString::fromUtf8(probeScript()), QStringLiteral("twbench-probe"),
+                              QStringLiteral("1"), QStringLiteral("1"), QStringLiteral("2"),
+                              QLatin1String(source)});
+        process.start();
+        ASSERT_TRUE(process.waitForFinished(15000));
+        if (process.exitCode() != 0 &&
+            process.readAllStandardError().contains("Operation not permitted"))
+            GTEST_SKIP() << "ptrace is not allowed here";
+        ASSERT_EQ(process.exitCode(), 0) << process.readAllStandardError().constData();
+        EXPECT_TRUE(process.readAllStandardOutput().contains("@@end 2"));
+
+        QFile trace(tracePath);
+        ASSERT_TRUE(trace.open(QIODevice::ReadOnly));
+        const QByteArray text = trace.readAll();
+        // The trace must have seen the probe's reads, or an empty trace would pass.
+        EXPECT_TRUE(text.contains("\"/proc/net/sockstat\"")) << source;
+        EXPECT_TRUE(text.contains("\"/proc/stat\"")) << source;
+        if (QByteArrayView(source) == "proc") {
+            EXPECT_TRUE(text.contains("\"/proc/net/tcp\"")) << source;
+        }
+        int opens = 0;
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.contains("open"))
+                ++opens;
+            const bool writes = line.contains("O_WRONLY") || line.contains("O_RDWR") ||
+                                line.contains("O_CREAT") || line.contains("O_TRUNC");
+            const bool changes =
+                QRegularExpression(QStringLiteral("\\b(creat|truncate|unlink|unlinkat|rename|"
+                                                  "renameat2?|mkdir|mkdirat|link|linkat|symlink|"
+                                                  "symlinkat|chmod|fchmodat)\\("))
+                    .match(QString::fromLatin1(line))
+                    .hasMatch();
+            EXPECT_FALSE(writes || changes) << line.constData();
+        }
+        EXPECT_GT(opens, 10);
+    }
+}
+
+// The same promise read from the text, where strace cannot run: no redirection into a file, no
+// command built at run time.
+TEST(Probe, ScriptHasNoWritesAndNoEval)
+{
+    const QString script = QString::fromUtf8(probeScript());
+    ASSERT_FALSE(script.isEmpty());
+    int codeLines = 0;
+    for (QString line : script.split(QLatin1Char('\n'))) {
+        const QString trimmed = line.trimmed();
+        if (trimmed.startsWith(QLatin1Char('#')) || trimmed.isEmpty())
+            continue;
+        ++codeLines;
+        // Drop quoted text and trailing comments, which may hold '>' as prose.
+        line.remove(QRegularExpression(QStringLiteral("'[^']*'")));
+        line.remove(QRegularExpression(QStringLiteral("\"[^\"]*\"")));
+        line.remove(QRegularExpression(QStringLiteral("\\s#\\s.*$")));
+        // Allowed: ">&-", "2>&1", ">&2" (duplication); anything else after '>' names a file.
+        const QRegularExpression toFile(QStringLiteral(">>?\\s*(?!&)"));
+        EXPECT_FALSE(toFile.match(line).hasMatch()) << line.toStdString();
+        for (const char *word :
+             {"eval", "tee", "dd", "touch", "rm", "mv", "cp", "mkdir", "sed -i", "sudo", "exec "}) {
+            EXPECT_FALSE(QRegularExpression(QStringLiteral("(^|[\\s;|&(])") +
+                                            QRegularExpression::escape(QLatin1String(word)) +
+                                            QStringLiteral("(\\s|$)"))
+                             .match(line)
+                             .hasMatch())
+                << word << " in: " << line.toStdString();
+        }
+    }
+    EXPECT_GT(codeLines, 50);
+}
+
+TEST(Probe, CheckbashismsFindsNothing)
+{
+    const QString checkbashisms = test::findTool(QStringLiteral("checkbashisms"));
+    if (checkbashisms.isEmpty())
+        GTEST_SKIP() << "checkbashisms (devscripts) is not installed";
+    QProcess process;
+    // --posix: also flag what dash accepts but POSIX does not; --extra: more checks.
+    process.start(checkbashisms,
+                  {QStringLiteral("--force"), QStringLiteral("--posix"), QStringLiteral("--extra"),
+                   QStringLiteral(TWBENCH_SOURCE_DIR "/resources/probe.sh")});
+    ASSERT_TRUE(process.waitForFinished(30000));
+    EXPECT_EQ(process.exitCode(), 0) << process.readAllStandardError().constData();
+}
