@@ -33,6 +33,8 @@ public:
     EndpointGroupModel *model() const { return m_model; }
     // True while a grouping runs in the background; for tests.
     bool isGrouping() const { return m_watcher.isRunning(); }
+    // The table whose groups are shown (or being computed); for tests.
+    SnapshotPtr shownTable() const { return m_shown; }
 
 signals:
     void groupsApplied();

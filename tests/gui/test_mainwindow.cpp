@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QImage>
 #include <QSet>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -55,23 +56,33 @@ protected:
         m_workbench.reset();
     }
 
-    // Waits until the local host has delivered `count` more socket tables.
+    // Waits until the local host has delivered `count` socket tables that the probe read after
+    // this call: a table already under way may predate what the test just did.
     bool waitForTables(int count)
     {
+        const std::int64_t sinceMs = QDateTime::currentMSecsSinceEpoch();
         int seen = 0;
         const QMetaObject::Connection connection = QObject::connect(
-            m_workbench.get(), &Workbench::tableArrived, [&seen] { ++seen; });
+            m_workbench.get(), &Workbench::tableArrived,
+            [&seen, sinceMs](const QString &, const SnapshotPtr &table) {
+                if (table->epochMs >= sinceMs)
+                    ++seen;
+            });
         const bool arrived = QTest::qWaitFor([&] { return seen >= count; }, sampleTimeoutMs);
         QObject::disconnect(connection);
         return arrived;
     }
 
-    // Waits until the endpoints view shows groups of a table newer than now.
+    // Waits until the endpoints view shows the groups of a table read after this call.
     bool waitForGroups()
     {
+        const std::int64_t sinceMs = QDateTime::currentMSecsSinceEpoch();
         bool applied = false;
-        const QMetaObject::Connection connection = QObject::connect(
-            m_window->endpointsView(), &EndpointsView::groupsApplied, [&applied] { applied = true; });
+        const QMetaObject::Connection connection =
+            QObject::connect(m_window->endpointsView(), &EndpointsView::groupsApplied, [&] {
+                const SnapshotPtr shown = m_window->endpointsView()->shownTable();
+                applied = applied || (shown && shown->epochMs >= sinceMs);
+            });
         const bool ok = QTest::qWaitFor([&] { return applied; }, sampleTimeoutMs);
         QObject::disconnect(connection);
         return ok;
@@ -100,6 +111,11 @@ int distinctColours(const QImage &image)
             colours.insert(image.pixel(x, y));
     }
     return int(colours.size());
+}
+
+QString labEndpoint(const test::TimeWaitLab &lab)
+{
+    return QString::fromLatin1(lab.serverIp()) + u':' + QString::number(lab.port());
 }
 
 } // namespace
@@ -144,19 +160,17 @@ TEST_F(MainWindowTest, EndpointsViewPutsTheTimeWaitPileOnTopAndTheChartRises)
     ASSERT_EQ(lab.makeTimeWaits(made, {subnet + '2'}, 30s), made) << lab.error().toStdString();
     const std::int64_t labEndMs = QDateTime::currentMSecsSinceEpoch();
 
-    ASSERT_TRUE(waitForTables(1));
     ASSERT_TRUE(waitForGroups());
     m_window->tabs()->setCurrentWidget(m_window->endpointsView());
 
     QTableView *table = m_window->endpointsView()->table();
     const QAbstractItemModel *groups = table->model();
-    const QString labEndpoint =
-        QString::fromLatin1(lab.serverIp()) + u':' + QString::number(lab.port());
+    const QString endpoint = labEndpoint(lab);
     // Other suites may make TIME_WAITs at the same time, on endpoints of their own: ours must
     // be at or near the top with all of its 500, as a service.
     int labRow = -1;
     for (int row = 0; row < qMin(groups->rowCount(), 5); ++row) {
-        if (groups->index(row, EndpointGroupModel::KeyColumn).data().toString() == labEndpoint)
+        if (groups->index(row, EndpointGroupModel::KeyColumn).data().toString() == endpoint)
             labRow = row;
     }
     ASSERT_GE(labRow, 0) << "the lab's endpoint is not among the top five groups";
@@ -209,7 +223,9 @@ TEST_F(MainWindowTest, SelectionSurvivesNewTables)
 
     ConnectionsView *view = m_window->connectionsView();
     m_window->tabs()->setCurrentWidget(view);
-    view->proxy()->setTextFilter(QString::fromLatin1(subnet));
+    // The server's endpoint (a 5-digit ephemeral port) names only this lab's sockets; a prefix
+    // such as "127.5.1." would also match other tests' 127.5.10.x.
+    view->proxy()->setTextFilter(labEndpoint(lab));
     ASSERT_EQ(view->proxy()->rowCount(), 7) << "3 connections, both ends on this host, 1 listener";
     const QModelIndex chosen = view->proxy()->index(1, 0);
     view->table()->selectionModel()->setCurrentIndex(
@@ -221,4 +237,32 @@ TEST_F(MainWindowTest, SelectionSurvivesNewTables)
     ASSERT_TRUE(current.isValid()) << "the selection was lost";
     EXPECT_EQ(current.data(ConnectionTableModel::SocketKeyRole), chosenKey);
     EXPECT_TRUE(view->table()->selectionModel()->isRowSelected(current.row(), {}));
+}
+
+TEST_F(MainWindowTest, ScrollPositionSurvivesNewTables)
+{
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    test::TimeWaitLab lab(subnet + '1');
+    ASSERT_TRUE(lab.listen());
+    ASSERT_EQ(lab.makeTimeWaits(400, {subnet + '2'}, 30s), 400) << lab.error().toStdString();
+    ASSERT_TRUE(waitForTables(1));
+
+    ConnectionsView *view = m_window->connectionsView();
+    m_window->tabs()->setCurrentWidget(view);
+    view->proxy()->setTextFilter(labEndpoint(lab));
+    ASSERT_EQ(view->proxy()->rowCount(), 401) << "400 TIME_WAIT and the listener";
+    QScrollBar *scrollBar = view->table()->verticalScrollBar();
+    // The view lays itself out for the filtered rows on its next event-loop turn.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return scrollBar->maximum() < 401; }, 5000));
+    ASSERT_GT(scrollBar->maximum(), 100) << "the table should need scrolling";
+    scrollBar->setValue(scrollBar->maximum() / 2);
+    const int position = scrollBar->value();
+    const QModelIndex topRow = view->table()->indexAt(QPoint(4, 4));
+    const QVariant topKey = topRow.data(ConnectionTableModel::SocketKeyRole);
+
+    ASSERT_TRUE(waitForTables(2));
+    EXPECT_EQ(scrollBar->value(), position);
+    EXPECT_EQ(view->table()->indexAt(QPoint(4, 4)).data(ConnectionTableModel::SocketKeyRole),
+              topKey)
+        << "a different socket scrolled into the top row";
 }

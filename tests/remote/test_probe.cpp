@@ -18,6 +18,22 @@
 #include <cerrno>
 #include <csignal>
 #include <functional>
+#include <ostream>
+
+// Readable parameter values in test names and failure messages.
+QT_BEGIN_NAMESPACE
+inline void PrintTo(const QStringList &list, std::ostream *os)
+{
+    *os << list.join(QLatin1Char(' ')).toStdString();
+}
+QT_END_NAMESPACE
+
+namespace twbench {
+inline void PrintTo(ProbeParameters::TableSource source, std::ostream *os)
+{
+    *os << (source == ProbeParameters::TableSource::Proc ? "proc" : "auto");
+}
+} // namespace twbench
 
 using namespace twbench;
 using namespace std::chrono_literals;
