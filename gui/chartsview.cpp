@@ -15,8 +15,8 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 
@@ -70,14 +70,13 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
     m_range->setObjectName(QStringLiteral("chartRange"));
     for (const RangeChoice &choice : rangeChoices)
         m_range->addItem(tr(choice.label), choice.ms);
-    m_range->setCurrentIndex(
-        qBound(0, QSettings().value(QStringLiteral("charts/range"), 0).toInt(),
-               int(std::size(rangeChoices)) - 1));
+    m_range->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("charts/range"), 0).toInt(),
+                                    int(std::size(rangeChoices)) - 1));
     m_latest = new QLabel(this);
     m_latest->setObjectName(QStringLiteral("chartLatest"));
 
-    m_connectionsView = makeChart(tr("TCP connections"), m_connectionsTime, m_connectionsCount,
-                                  tr("sockets"));
+    m_connectionsView =
+        makeChart(tr("TCP connections"), m_connectionsTime, m_connectionsCount, tr("sockets"));
     m_cpuView = makeChart(tr("CPU"), m_cpuTime, m_cpuPercent, tr("%"));
     m_cpuPercent->setRange(0, 100);
     addLine(m_connectionsView, Timeline::Metric::TimeWait, QColor(0xd6, 0x27, 0x28));
@@ -214,7 +213,8 @@ void ChartsView::redraw()
         updateLine(line, *timeline, fromMs, toMs, buckets, isCpu ? maxCpu : maxCount);
     }
     const QDateTime to = QDateTime::fromMSecsSinceEpoch(toMs);
-    const QDateTime from = QDateTime::fromMSecsSinceEpoch(qMin(qMax(fromMs, first), toMs - minimumSpanMs));
+    const QDateTime from =
+        QDateTime::fromMSecsSinceEpoch(qMin(qMax(fromMs, first), toMs - minimumSpanMs));
     m_connectionsTime->setRange(from, to);
     m_cpuTime->setRange(from, to);
     m_connectionsCount->setRange(0, niceCeiling(maxCount * 1.1));
@@ -233,13 +233,12 @@ void ChartsView::redraw()
     const double timeWait = latest(Timeline::Metric::TimeWait);
     const double established = latest(Timeline::Metric::Established);
     const double cpu = latest(Timeline::Metric::CpuTotal);
-    m_latest->setText(tr("Now: TIME_WAIT %1, ESTABLISHED %2, CPU %3 %")
-                          .arg(std::isnan(timeWait) ? QStringLiteral("–")
-                                                    : locale.toString(qlonglong(timeWait)),
-                               std::isnan(established) ? QStringLiteral("–")
-                                                       : locale.toString(qlonglong(established)),
-                               std::isnan(cpu) ? QStringLiteral("–")
-                                               : locale.toString(cpu, 'f', 1)));
+    m_latest->setText(
+        tr("Now: TIME_WAIT %1, ESTABLISHED %2, CPU %3 %")
+            .arg(std::isnan(timeWait) ? QStringLiteral("–") : locale.toString(qlonglong(timeWait)),
+                 std::isnan(established) ? QStringLiteral("–")
+                                         : locale.toString(qlonglong(established)),
+                 std::isnan(cpu) ? QStringLiteral("–") : locale.toString(cpu, 'f', 1)));
 }
 
 void ChartsView::updateLine(Line &line, const Timeline &timeline, std::int64_t fromMs,

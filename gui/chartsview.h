@@ -42,7 +42,7 @@ private:
     struct Line
     {
         Timeline::Metric metric;
-        QChart *chart = nullptr;       // Not owned.
+        QChart *chart = nullptr; // Not owned.
         QColor color;
         QList<QLineSeries *> segments; // Owned by the chart; the first carries the legend entry.
     };

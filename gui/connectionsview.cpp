@@ -81,12 +81,13 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const int endpointWidth = m_table->fontMetrics().horizontalAdvance(
-        QStringLiteral("[2001:db8:ffff:ffff::1]:65535"));
+    const int endpointWidth =
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("[2001:db8:ffff:ffff::1]:65535"));
     m_table->setColumnWidth(ConnectionTableModel::LocalColumn, endpointWidth);
     m_table->setColumnWidth(ConnectionTableModel::RemoteColumn, endpointWidth);
-    m_table->setColumnWidth(ConnectionTableModel::StateColumn,
-                            m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED_")) + 16);
+    m_table->setColumnWidth(
+        ConnectionTableModel::StateColumn,
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED_")) + 16);
 
     auto *filterBar = new QHBoxLayout;
     filterBar->addWidget(m_stateFilter);
@@ -171,9 +172,9 @@ void ConnectionsView::applyStateFilter()
 void ConnectionsView::updateCount()
 {
     const QLocale locale;
-    m_countLabel->setText(tr("%1 of %2 sockets")
-                              .arg(locale.toString(m_proxy->rowCount()),
-                                   locale.toString(m_model->rowCount())));
+    m_countLabel->setText(
+        tr("%1 of %2 sockets")
+            .arg(locale.toString(m_proxy->rowCount()), locale.toString(m_model->rowCount())));
 }
 
 } // namespace twbench

@@ -42,8 +42,8 @@ private:
     void applyStateFilter();
     void updateCount();
 
-    Workbench *m_workbench; // Not owned.
-    ConnectionTableModel *m_model = nullptr; // Owned (child).
+    Workbench *m_workbench;                   // Not owned.
+    ConnectionTableModel *m_model = nullptr;  // Owned (child).
     ConnectionFilterProxy *m_proxy = nullptr; // Owned (child).
     QComboBox *m_stateFilter = nullptr;
     QLineEdit *m_textFilter = nullptr;

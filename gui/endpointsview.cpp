@@ -48,12 +48,12 @@ EndpointsView::EndpointsView(Workbench *workbench, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(EndpointGroupModel::KeyColumn,
-                            m_table->fontMetrics().horizontalAdvance(
-                                QStringLiteral("[2001:db8:ffff:ffff::1]:65535")));
+    m_table->setColumnWidth(
+        EndpointGroupModel::KeyColumn,
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("[2001:db8:ffff:ffff::1]:65535")));
     // Counts need only their digits; the key column takes the room an IPv6 endpoint needs.
-    const int countWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED"))
-                           + 20;
+    const int countWidth =
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED")) + 20;
     for (int column = EndpointGroupModel::RoleColumn; column < EndpointGroupModel::ColumnCount;
          ++column)
         m_table->setColumnWidth(column, countWidth);
@@ -121,9 +121,8 @@ void EndpointsView::startGrouping()
     m_runningGrouping = currentGrouping();
     m_shown = table;
     const Grouping grouping = m_runningGrouping;
-    m_watcher.setFuture(QtConcurrent::run([table, grouping] {
-        return groupSockets(*table, grouping);
-    }));
+    m_watcher.setFuture(
+        QtConcurrent::run([table, grouping] { return groupSockets(*table, grouping); }));
 }
 
 void EndpointsView::onGroupingFinished()
@@ -139,10 +138,10 @@ void EndpointsView::onGroupingFinished()
             timeWait += group.count(TcpState::TimeWait);
         }
         const QLocale locale;
-        m_summary->setText(tr("%n group(s), %1 connections, %2 in TIME_WAIT", nullptr,
-                              int(groups.size()))
-                               .arg(locale.toString(qulonglong(connections)),
-                                    locale.toString(qulonglong(timeWait))));
+        m_summary->setText(
+            tr("%n group(s), %1 connections, %2 in TIME_WAIT", nullptr, int(groups.size()))
+                .arg(locale.toString(qulonglong(connections)),
+                     locale.toString(qulonglong(timeWait))));
         emit groupsApplied();
     }
     if (m_pending || currentGrouping() != m_runningGrouping) {

@@ -39,7 +39,8 @@ public:
 signals:
     void groupsApplied();
     // The operator asked for the sockets behind one group (double-click or Enter).
-    void drillDown(twbench::Grouping grouping, const twbench::GroupKey &key, const QString &display);
+    void drillDown(twbench::Grouping grouping, const twbench::GroupKey &key,
+                   const QString &display);
 
 private:
     void onCurrentHostChanged(const QString &hostId);
@@ -49,9 +50,9 @@ private:
     Grouping currentGrouping() const;
     void activateRow(const QModelIndex &proxyIndex);
 
-    Workbench *m_workbench; // Not owned.
+    Workbench *m_workbench;                // Not owned.
     EndpointGroupModel *m_model = nullptr; // Owned (child).
-    VariantSortProxy *m_proxy = nullptr; // Owned (child).
+    VariantSortProxy *m_proxy = nullptr;   // Owned (child).
     QComboBox *m_groupBy = nullptr;
     QLabel *m_summary = nullptr;
     QTableView *m_table = nullptr;

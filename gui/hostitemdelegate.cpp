@@ -17,14 +17,19 @@ constexpr int dotSize = 8;
 QColor stateColor(HostState state)
 {
     switch (state) {
-    case HostState::Streaming: return QColor(0x2c, 0xa0, 0x2c);
+    case HostState::Streaming:
+        return QColor(0x2c, 0xa0, 0x2c);
     case HostState::Connecting:
     case HostState::VerifyingHostKey:
-    case HostState::Authenticating: return QColor(0x1f, 0x77, 0xb4);
-    case HostState::Retrying: return QColor(0xff, 0x7f, 0x0e);
-    case HostState::Failed: return QColor(0xd6, 0x27, 0x28);
+    case HostState::Authenticating:
+        return QColor(0x1f, 0x77, 0xb4);
+    case HostState::Retrying:
+        return QColor(0xff, 0x7f, 0x0e);
+    case HostState::Failed:
+        return QColor(0xd6, 0x27, 0x28);
     case HostState::Idle:
-    case HostState::Stopped: break;
+    case HostState::Stopped:
+        break;
     }
     return QColor(0x99, 0x99, 0x99);
 }
@@ -46,9 +51,9 @@ QString HostItemDelegate::detailText(const QModelIndex &index)
         text += QStringLiteral(": ") + detail;
     const qint64 timeWait = index.data(HostListModel::TimeWaitRole).toLongLong();
     if (timeWait >= 0 && state == HostState::Streaming) {
-        text += QStringLiteral(" · ")
-                + QCoreApplication::translate("HostItemDelegate", "TIME_WAIT %1")
-                      .arg(QLocale().toString(timeWait));
+        text +=
+            QStringLiteral(" · ") + QCoreApplication::translate("HostItemDelegate", "TIME_WAIT %1")
+                                        .arg(QLocale().toString(timeWait));
     }
     return text;
 }
@@ -90,8 +95,8 @@ void HostItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     const QRect nameRect(dot.right() + margin, area.top(), area.width() - dotSize - margin,
                          metrics.height());
     painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(nameFont).elidedText(
-                          index.data(Qt::DisplayRole).toString(), Qt::ElideRight, nameRect.width()));
+                      QFontMetrics(nameFont).elidedText(index.data(Qt::DisplayRole).toString(),
+                                                        Qt::ElideRight, nameRect.width()));
 
     painter->setFont(option.font);
     QColor detailColor = option.palette.color(textRole);

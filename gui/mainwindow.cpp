@@ -48,8 +48,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     // the curve (since when, how fast) are read together.
     auto *chartsDock = new QDockWidget(tr("Charts"), this);
     chartsDock->setObjectName(QStringLiteral("chartsDock"));
-    chartsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
-                            | QDockWidget::DockWidgetFloatable);
+    chartsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                            QDockWidget::DockWidgetFloatable);
     chartsDock->setWidget(m_charts);
     addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
     resizeDocks({chartsDock}, {340}, Qt::Vertical);
@@ -90,12 +90,13 @@ void MainWindow::createActions()
     };
     for (int i = 0; i < pages.size(); ++i) {
         QWidget *page = pages[i].second;
-        QAction *show = viewMenu->addAction(pages[i].first,
-                                            this, [this, page] { m_tabs->setCurrentWidget(page); });
+        QAction *show = viewMenu->addAction(pages[i].first, this,
+                                            [this, page] { m_tabs->setCurrentWidget(page); });
         show->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
     viewMenu->addSeparator();
-    QAction *hostsToggle = findChild<QDockWidget *>(QStringLiteral("hostsDock"))->toggleViewAction();
+    QAction *hostsToggle =
+        findChild<QDockWidget *>(QStringLiteral("hostsDock"))->toggleViewAction();
     hostsToggle->setText(tr("&Hosts list"));
     hostsToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     viewMenu->addAction(hostsToggle);

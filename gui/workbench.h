@@ -60,8 +60,8 @@ private:
         HostStatus status;
     };
 
-    Fleet *m_fleet = nullptr;        // Owned (child).
-    HostListModel *m_hosts = nullptr; // Owned (child).
+    Fleet *m_fleet = nullptr;               // Owned (child).
+    HostListModel *m_hosts = nullptr;       // Owned (child).
     std::map<QString, HostData> m_hostData; // few hosts; std::map takes move-only values
     QString m_currentHost;
 };

@@ -35,8 +35,8 @@ bool IpAddress::isV4() const
 
 std::uint32_t IpAddress::v4() const
 {
-    return (std::uint32_t(m_bytes[12]) << 24) | (std::uint32_t(m_bytes[13]) << 16)
-           | (std::uint32_t(m_bytes[14]) << 8) | std::uint32_t(m_bytes[15]);
+    return (std::uint32_t(m_bytes[12]) << 24) | (std::uint32_t(m_bytes[13]) << 16) |
+           (std::uint32_t(m_bytes[14]) << 8) | std::uint32_t(m_bytes[15]);
 }
 
 bool IpAddress::isUnspecified() const
@@ -79,8 +79,8 @@ QString IpAddress::toString() const
 {
     if (isV4()) {
         const std::uint32_t value = v4();
-        return QString::number(value >> 24) % u'.' % QString::number((value >> 16) & 0xff) % u'.'
-               % QString::number((value >> 8) & 0xff) % u'.' % QString::number(value & 0xff);
+        return QString::number(value >> 24) % u'.' % QString::number((value >> 16) & 0xff) % u'.' %
+               QString::number((value >> 8) & 0xff) % u'.' % QString::number(value & 0xff);
     }
     char buffer[INET6_ADDRSTRLEN] = {};
     if (!inet_ntop(AF_INET6, m_bytes.data(), buffer, sizeof buffer))

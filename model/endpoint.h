@@ -25,7 +25,7 @@ public:
     static std::optional<IpAddress> parse(QByteArrayView text);
 
     bool isV4() const;
-    std::uint32_t v4() const; // host order; only meaningful when isV4()
+    std::uint32_t v4() const;   // host order; only meaningful when isV4()
     bool isUnspecified() const; // 0.0.0.0 or ::
     bool isLoopback() const;
     const std::array<std::uint8_t, 16> &bytes() const { return m_bytes; }

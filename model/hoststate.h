@@ -22,7 +22,7 @@ enum class HostState : std::uint8_t {
 struct HostStatus
 {
     HostState state = HostState::Idle;
-    QString detail;          // translated; the reason on Failed/Retrying, empty otherwise
+    QString detail; // translated; the reason on Failed/Retrying, empty otherwise
     std::int64_t retryInMs = 0;
 };
 

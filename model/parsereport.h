@@ -17,12 +17,12 @@ struct ParseReport
         QString excerpt;          // the start of the offending line, control characters escaped
     };
 
-    qsizetype linesRead = 0;      // non-empty lines seen, headers included
-    qsizetype linesUsed = 0;      // lines that produced a value
-    qsizetype linesSkipped = 0;   // headers and other expected non-data lines
-    qsizetype linesRejected = 0;  // malformed lines
-    qsizetype duplicates = 0;     // lines dropped as repeats of an earlier one in the same read
-    QList<LineError> errors;      // the first maxKeptErrors rejected lines
+    qsizetype linesRead = 0;     // non-empty lines seen, headers included
+    qsizetype linesUsed = 0;     // lines that produced a value
+    qsizetype linesSkipped = 0;  // headers and other expected non-data lines
+    qsizetype linesRejected = 0; // malformed lines
+    qsizetype duplicates = 0;    // lines dropped as repeats of an earlier one in the same read
+    QList<LineError> errors;     // the first maxKeptErrors rejected lines
 
     static constexpr qsizetype maxKeptErrors = 20;
 

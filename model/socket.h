@@ -16,9 +16,9 @@ struct Socket
     TcpState state = TcpState::Unknown;
     std::uint32_t receiveQueue = 0;
     std::uint32_t sendQueue = 0;
-    std::int64_t uid = -1;     // -1: unknown
-    std::uint64_t inode = 0;   // 0: unknown (and always 0 for TIME_WAIT in /proc)
-    std::uint64_t netns = 0;   // network namespace inode; 0: the host's own / unknown
+    std::int64_t uid = -1;   // -1: unknown
+    std::uint64_t inode = 0; // 0: unknown (and always 0 for TIME_WAIT in /proc)
+    std::uint64_t netns = 0; // network namespace inode; 0: the host's own / unknown
 
     // The identity of a connection within one namespace: its 4-tuple.
     bool sameConnection(const Socket &other) const
@@ -33,7 +33,10 @@ struct SocketKey
     Endpoint remote;
     std::uint64_t netns = 0;
 
-    static SocketKey of(const Socket &socket) { return {socket.local, socket.remote, socket.netns}; }
+    static SocketKey of(const Socket &socket)
+    {
+        return {socket.local, socket.remote, socket.netns};
+    }
     friend bool operator==(const SocketKey &, const SocketKey &) = default;
     friend auto operator<=>(const SocketKey &, const SocketKey &) = default;
 };

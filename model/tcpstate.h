@@ -31,7 +31,10 @@ inline constexpr int TcpStateCount = 13; // Unknown .. NewSynRecv, for per-state
 
 using StateCounts = std::array<std::uint32_t, TcpStateCount>;
 
-inline constexpr int stateIndex(TcpState state) { return static_cast<int>(state); }
+inline constexpr int stateIndex(TcpState state)
+{
+    return static_cast<int>(state);
+}
 
 // The kernel's own spelling (TIME_WAIT, ESTABLISHED): operators know these names, so they are
 // never translated.

@@ -18,8 +18,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QImage>
-#include <QSet>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -62,12 +62,12 @@ protected:
     {
         const std::int64_t sinceMs = QDateTime::currentMSecsSinceEpoch();
         int seen = 0;
-        const QMetaObject::Connection connection = QObject::connect(
-            m_workbench.get(), &Workbench::tableArrived,
-            [&seen, sinceMs](const QString &, const SnapshotPtr &table) {
-                if (table->epochMs >= sinceMs)
-                    ++seen;
-            });
+        const QMetaObject::Connection connection =
+            QObject::connect(m_workbench.get(), &Workbench::tableArrived,
+                             [&seen, sinceMs](const QString &, const SnapshotPtr &table) {
+                                 if (table->epochMs >= sinceMs)
+                                     ++seen;
+                             });
         const bool arrived = QTest::qWaitFor([&] { return seen >= count; }, sampleTimeoutMs);
         QObject::disconnect(connection);
         return arrived;
@@ -123,8 +123,10 @@ QString labEndpoint(const test::TimeWaitLab &lab)
 TEST_F(MainWindowTest, LiveSamplingDrawsChartsAndTheWindowIsNotBlank)
 {
     ASSERT_TRUE(QTest::qWaitFor(
-        [this] { return m_workbench->timeline(QStringLiteral("local"))->size(
-                            Timeline::Metric::CpuTotal) >= 2; },
+        [this] {
+            return m_workbench->timeline(QStringLiteral("local"))
+                       ->size(Timeline::Metric::CpuTotal) >= 2;
+        },
         sampleTimeoutMs))
         << "fewer than three samples from the local probe";
     m_window->chartsView()->redrawNow();
@@ -187,8 +189,8 @@ TEST_F(MainWindowTest, EndpointsViewPutsTheTimeWaitPileOnTopAndTheChartRises)
     // host-wide total also loses whatever other TIME_WAITs expire meanwhile, so compare across
     // the burst only, and allow for a second's worth of expiries.
     const Timeline *timeline = m_workbench->timeline(QStringLiteral("local"));
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return timeline->lastMs().value_or(0) > labEndMs + 500; }, sampleTimeoutMs));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return timeline->lastMs().value_or(0) > labEndMs + 500; },
+                                sampleTimeoutMs));
     const QList<Timeline::Point> points = timeline->points(Timeline::Metric::TimeWait);
     std::optional<double> lastBefore;
     std::optional<double> firstAfter;
@@ -228,8 +230,8 @@ TEST_F(MainWindowTest, SelectionSurvivesNewTables)
     view->proxy()->setTextFilter(labEndpoint(lab));
     ASSERT_EQ(view->proxy()->rowCount(), 7) << "3 connections, both ends on this host, 1 listener";
     const QModelIndex chosen = view->proxy()->index(1, 0);
-    view->table()->selectionModel()->setCurrentIndex(
-        chosen, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view->table()->selectionModel()->setCurrentIndex(chosen, QItemSelectionModel::ClearAndSelect |
+                                                                 QItemSelectionModel::Rows);
     const QVariant chosenKey = chosen.data(ConnectionTableModel::SocketKeyRole);
 
     ASSERT_TRUE(waitForTables(2));

@@ -1,7 +1,7 @@
 #include "testmain.h"
 
-#include <QCoreApplication>
 #include <QApplication>
+#include <QCoreApplication>
 
 #include <gtest/gtest.h>
 

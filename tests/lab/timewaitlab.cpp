@@ -44,8 +44,8 @@ int connectFrom(const QByteArray &clientIp, std::uint16_t &nextPort, const socka
             return -1;
         setTimeouts(fd);
         const sockaddr_in local = makeAddress(clientIp, port);
-        if (::bind(fd, reinterpret_cast<const sockaddr *>(&local), sizeof local) != 0
-            || ::connect(fd, reinterpret_cast<const sockaddr *>(&server), sizeof server) != 0) {
+        if (::bind(fd, reinterpret_cast<const sockaddr *>(&local), sizeof local) != 0 ||
+            ::connect(fd, reinterpret_cast<const sockaddr *>(&server), sizeof server) != 0) {
             ::close(fd);
             continue;
         }
@@ -89,9 +89,9 @@ bool TimeWaitLab::listen()
     setTimeouts(m_listenFd);
     sockaddr_in address = makeAddress(m_serverIp, 0);
     socklen_t length = sizeof address;
-    if (::bind(m_listenFd, reinterpret_cast<sockaddr *>(&address), length) != 0
-        || ::listen(m_listenFd, 4096) != 0
-        || ::getsockname(m_listenFd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
+    if (::bind(m_listenFd, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
+        ::listen(m_listenFd, 4096) != 0 ||
+        ::getsockname(m_listenFd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
         m_error = QString::fromLocal8Bit(std::strerror(errno));
         return false;
     }
