@@ -36,12 +36,12 @@ struct RangeChoice
 };
 
 const RangeChoice rangeChoices[] = {
-    {QT_TRANSLATE_NOOP("ChartsView", "Last 5 minutes"), 5 * 60 * 1000},
-    {QT_TRANSLATE_NOOP("ChartsView", "Last 15 minutes"), 15 * 60 * 1000},
-    {QT_TRANSLATE_NOOP("ChartsView", "Last hour"), 60 * 60 * 1000},
-    {QT_TRANSLATE_NOOP("ChartsView", "Last 6 hours"), 6 * 60 * 60 * 1000},
-    {QT_TRANSLATE_NOOP("ChartsView", "Last 24 hours"), 24 * 60 * 60 * 1000},
-    {QT_TRANSLATE_NOOP("ChartsView", "Everything"), 0},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Last 5 minutes"), 5 * 60 * 1000},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Last 15 minutes"), 15 * 60 * 1000},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Last hour"), 60 * 60 * 1000},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Last 6 hours"), 6 * 60 * 60 * 1000},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Last 24 hours"), 24 * 60 * 60 * 1000},
+    {QT_TRANSLATE_NOOP("twbench::ChartsView", "Everything"), 0},
 };
 
 // A readable upper bound: 1, 2 or 5 times a power of ten above the data, so the axis labels are
@@ -129,6 +129,7 @@ QChartView *ChartsView::makeChart(const QString &title, QDateTimeAxis *&timeAxis
     valueAxis->setTitleText(valueTitle);
     valueAxis->setLabelFormat(QStringLiteral("%.0f"));
     valueAxis->setRange(0, 10);
+    valueAxis->setTickCount(6); // upper bounds are 1, 2 or 5 × 10^k: steps stay round
     chart->addAxis(timeAxis, Qt::AlignBottom);
     chart->addAxis(valueAxis, Qt::AlignLeft);
     auto *view = new QChartView(chart, this); // takes ownership of the chart
@@ -217,7 +218,8 @@ void ChartsView::redraw()
         QDateTime::fromMSecsSinceEpoch(qMin(qMax(fromMs, first), toMs - minimumSpanMs));
     m_connectionsTime->setRange(from, to);
     m_cpuTime->setRange(from, to);
-    m_connectionsCount->setRange(0, niceCeiling(maxCount * 1.1));
+    // At least 0..5 with six ticks: whole-number labels even before the first socket.
+    m_connectionsCount->setRange(0, qMax(5.0, niceCeiling(maxCount * 1.1)));
     m_cpuPercent->setRange(0, qMin(100.0, niceCeiling(qMax(5.0, maxCpu * 1.1))));
     const QString format = to.toMSecsSinceEpoch() - from.toMSecsSinceEpoch() > 6 * 3600 * 1000
                                ? QStringLiteral("MM-dd HH:mm")

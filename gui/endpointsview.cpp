@@ -51,12 +51,17 @@ EndpointsView::EndpointsView(Workbench *workbench, QWidget *parent)
     m_table->setColumnWidth(
         EndpointGroupModel::KeyColumn,
         m_table->fontMetrics().horizontalAdvance(QStringLiteral("[2001:db8:ffff:ffff::1]:65535")));
-    // Counts need only their digits; the key column takes the room an IPv6 endpoint needs.
-    const int countWidth =
-        m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED")) + 20;
+    // Each count column as wide as its header (or a six-digit count), no wider: all ten columns
+    // fit a 1280-pixel window without a horizontal scroll bar.
+    const QFontMetrics metrics = m_table->horizontalHeader()->fontMetrics();
     for (int column = EndpointGroupModel::RoleColumn; column < EndpointGroupModel::ColumnCount;
-         ++column)
-        m_table->setColumnWidth(column, countWidth);
+         ++column) {
+        const QString header = m_model->headerData(column, Qt::Horizontal).toString();
+        m_table->setColumnWidth(column,
+                                qMax(metrics.horizontalAdvance(header),
+                                     metrics.horizontalAdvance(QStringLiteral("000,000")))
+                                    + 24);
+    }
     m_table->setToolTip(tr("Double-click a group to see its sockets"));
 
     auto *bar = new QHBoxLayout;

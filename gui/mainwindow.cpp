@@ -97,7 +97,7 @@ void MainWindow::createActions()
     viewMenu->addSeparator();
     QAction *hostsToggle =
         findChild<QDockWidget *>(QStringLiteral("hostsDock"))->toggleViewAction();
-    hostsToggle->setText(tr("&Hosts list"));
+    hostsToggle->setText(tr("Hosts &list"));
     hostsToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     viewMenu->addAction(hostsToggle);
     QAction *chartsToggle =

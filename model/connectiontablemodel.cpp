@@ -156,7 +156,7 @@ QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientati
     case InodeColumn:
         return tr("Inode");
     case NamespaceColumn:
-        return tr("Net NS");
+        return tr("Network namespace");
     }
     return {};
 }

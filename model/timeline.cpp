@@ -300,7 +300,7 @@ std::optional<std::int64_t> Timeline::lastMs() const
 QString Timeline::metricName(Metric metric)
 {
     const auto perSecond = [](const char *state) {
-        return QCoreApplication::translate("twbench::Timeline", "%1 ended/s")
+        return QCoreApplication::translate("twbench::Timeline", "%1 entered/s")
             .arg(QLatin1StringView(state));
     };
     switch (metric) {

@@ -2,33 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>ChartsView</name>
-    <message>
-        <source>Last 5 minutes</source>
-        <translation>最近 5 分钟</translation>
-    </message>
-    <message>
-        <source>Last 15 minutes</source>
-        <translation>最近 15 分钟</translation>
-    </message>
-    <message>
-        <source>Last hour</source>
-        <translation>最近 1 小时</translation>
-    </message>
-    <message>
-        <source>Last 6 hours</source>
-        <translation>最近 6 小时</translation>
-    </message>
-    <message>
-        <source>Last 24 hours</source>
-        <translation>最近 24 小时</translation>
-    </message>
-    <message>
-        <source>Everything</source>
-        <translation>全部</translation>
-    </message>
-</context>
-<context>
     <name>HostItemDelegate</name>
     <message>
         <source>retrying in %1 s</source>
@@ -286,6 +259,30 @@
         <source>Now: TIME_WAIT %1, ESTABLISHED %2, CPU %3 %</source>
         <translation>当前：TIME_WAIT %1，ESTABLISHED %2，CPU %3 %</translation>
     </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>最近 5 分钟</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>最近 15 分钟</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>最近 6 小时</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>全部</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ConnectionTableModel</name>
@@ -326,7 +323,7 @@
         <translation>Inode</translation>
     </message>
     <message>
-        <source>Net NS</source>
+        <source>Network namespace</source>
         <translation>网络命名空间</translation>
     </message>
 </context>
@@ -513,10 +510,6 @@
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <source>&amp;Hosts list</source>
-        <translation>主机列表(&amp;H)</translation>
-    </message>
-    <message>
         <source>C&amp;harts</source>
         <translation>图表(&amp;H)</translation>
     </message>
@@ -566,6 +559,10 @@
         <source>&lt;h3&gt;twbench %1&lt;/h3&gt;&lt;p&gt;The TIME_WAIT workbench: finds out who opens and who closes the connections that pile up on a Linux server, and what they cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;twbench %1&lt;/h3&gt;&lt;p&gt;TIME_WAIT 排查工作台：找出 Linux 服务器上堆积的连接是谁打开、谁关闭的，以及它们消耗了多少资源。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Hosts &amp;list</source>
+        <translation>主机列表(&amp;L)</translation>
+    </message>
 </context>
 <context>
     <name>twbench::SocketGrouper</name>
@@ -613,10 +610,6 @@
 <context>
     <name>twbench::Timeline</name>
     <message>
-        <source>%1 ended/s</source>
-        <translation>进入 %1/s</translation>
-    </message>
-    <message>
         <source>New connections/s</source>
         <translation>新建连接/s</translation>
     </message>
@@ -651,6 +644,10 @@
     <message>
         <source>%</source>
         <translation>%</translation>
+    </message>
+    <message>
+        <source>%1 entered/s</source>
+        <translation>进入 %1/s</translation>
     </message>
 </context>
 </TS>
