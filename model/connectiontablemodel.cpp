@@ -35,14 +35,10 @@ bool isNumeric(int column)
            column == ConnectionTableModel::NamespaceColumn;
 }
 
-// Rows with at most this many unchanged rows between them share one dataChanged range: a few
-// needless repaints cost less than many signals.
-constexpr int MergeGap = 4;
-
 } // namespace
 
 ConnectionTableModel::ConnectionTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : RowDiffModel(parent)
 {}
 
 ConnectionTableModel::~ConnectionTableModel() = default;
@@ -180,12 +176,9 @@ int ConnectionTableModel::rowOf(const SocketKey &key) const
 
 void ConnectionTableModel::clear()
 {
-    beginResetModel();
-    m_rows.clear();
-    m_index.clear();
     m_snapshot.reset();
     m_hostId.clear();
-    endResetModel();
+    resetRows();
 }
 
 void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
@@ -202,7 +195,7 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
     const ListenerIndex listeners(*snapshot);
     std::vector<char> keep(m_rows.size(), 0);
     std::vector<Row> added;
-    std::vector<std::pair<int, unsigned>> changed; // row, ChangedRole bits
+    std::vector<ChangedRow> changed;
     if (m_index.capacity() < qsizetype(snapshot->sockets.size()))
         m_index.reserve(qsizetype(snapshot->sockets.size()));
 
@@ -237,125 +230,18 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
         if (bits) {
             // dataChanged follows the change: the new values are in place when it is emitted.
             current = {socket, side};
-            changed.emplace_back(row, bits);
+            changed.push_back({row, bits});
         }
     }
 
     // 1. Changed rows, on the old row numbers (no row has moved yet).
-    if (!changed.empty()) {
-        std::sort(changed.begin(), changed.end());
-        struct Range
-        {
-            int first, last;
-            unsigned bits;
-        };
-        std::vector<Range> ranges;
-        unsigned allBits = 0;
-        for (const auto &[row, bits] : changed) {
-            allBits |= bits;
-            if (!ranges.empty() && row - ranges.back().last <= MergeGap + 1) {
-                ranges.back().last = row;
-                ranges.back().bits |= bits;
-            } else {
-                ranges.push_back({row, row, bits});
-            }
-        }
-        if (ranges.size() > size_t(MaxChangedRanges)) {
-            emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
-                             rolesOf(allBits));
-        } else {
-            for (const Range &range : ranges)
-                emit dataChanged(index(range.first, 0), index(range.last, ColumnCount - 1),
-                                 rolesOf(range.bits));
-        }
-    }
+    announceChanged(std::move(changed), rolesOf);
 
     // 2. Gone rows.
     dropRows(keep);
 
     // 3. New rows, in one batch at the end.
-    appendNew(std::move(added));
-}
-
-void ConnectionTableModel::dropRows(const std::vector<char> &keep)
-{
-    struct Range
-    {
-        size_t first, last; // inclusive
-    };
-    std::vector<Range> ranges;
-    for (size_t row = 0; row < keep.size(); ++row) {
-        if (keep[row])
-            continue;
-        m_index.remove(SocketKey::of(m_rows[row].socket));
-        if (!ranges.empty() && ranges.back().last + 1 == row)
-            ranges.back().last = row;
-        else
-            ranges.push_back({row, row});
-    }
-    if (ranges.empty())
-        return;
-
-    // Rows moved by erasing range after range from the bottom up: each range moves the rows
-    // that were below it and have not been removed.
-    qsizetype moves = 0;
-    size_t removedBelow = 0;
-    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
-        moves += qsizetype(keep.size() - it->last - 1 - removedBelow);
-        removedBelow += it->last - it->first + 1;
-    }
-
-    if (moves <= MaxRemovalRowMoves) {
-        for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
-            beginRemoveRows({}, int(it->first), int(it->last));
-            m_rows.erase(m_rows.begin() + std::ptrdiff_t(it->first),
-                         m_rows.begin() + std::ptrdiff_t(it->last) + 1);
-            endRemoveRows();
-        }
-    } else {
-        emit layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-        std::vector<int> newRow(keep.size(), -1);
-        size_t out = 0;
-        for (size_t row = 0; row < keep.size(); ++row) {
-            if (!keep[row])
-                continue;
-            newRow[row] = int(out);
-            if (out != row)
-                m_rows[out] = std::move(m_rows[row]);
-            ++out;
-        }
-        m_rows.resize(out);
-        const QModelIndexList from = persistentIndexList();
-        QModelIndexList to;
-        to.reserve(from.size());
-        for (const QModelIndex &index : from) {
-            const int row = newRow[size_t(index.row())];
-            to.append(row < 0 ? QModelIndex() : createIndex(row, index.column()));
-        }
-        changePersistentIndexList(from, to);
-        emit layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-    }
-    reindexFrom(ranges.front().first);
-}
-
-void ConnectionTableModel::appendNew(std::vector<Row> &&rows)
-{
-    if (rows.empty())
-        return;
-    const int first = int(m_rows.size());
-    beginInsertRows({}, first, first + int(rows.size()) - 1);
-    m_rows.reserve(m_rows.size() + rows.size());
-    for (Row &row : rows) {
-        m_index.insert(SocketKey::of(row.socket), int(m_rows.size()));
-        m_rows.push_back(std::move(row));
-    }
-    endInsertRows();
-}
-
-void ConnectionTableModel::reindexFrom(size_t first)
-{
-    for (size_t row = first; row < m_rows.size(); ++row)
-        m_index.insert(SocketKey::of(m_rows[row].socket), int(row));
+    appendRows(std::move(added));
 }
 
 } // namespace twbench

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "rowdiffmodel.h"
 #include "snapshot.h"
 #include "socket.h"
 #include "socketgrouper.h"
@@ -20,7 +21,16 @@ namespace twbench {
 // explicit roles, gone rows are removed range by range from the bottom up, new rows are appended
 // in one batch. The model is never reset by an update, so a view keeps its selection, current
 // index and scroll position. Only clear() (switching hosts) resets.
-class ConnectionTableModel final : public QAbstractTableModel
+// One row of ConnectionTableModel.
+struct ConnectionRow
+{
+    Socket socket;
+    SocketSide side = SocketSide::Client;
+
+    SocketKey key() const { return SocketKey::of(socket); }
+};
+
+class ConnectionTableModel final : public RowDiffModel<ConnectionRow, SocketKey>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectionTableModel)
@@ -76,30 +86,11 @@ public:
     SocketSide sideAt(int row) const { return m_rows[size_t(row)].side; }
     int rowOf(const SocketKey &key) const; // -1 when not shown
 
-    // Above this many changed-row ranges one dataChanged covers the whole table (qBittorrent's
-    // fallback): a view repaints once instead of handling hundreds of signals.
-    static constexpr int MaxChangedRanges = 64;
-    // Removing a range moves every row below it, in this model and in every proxy above it. When
-    // the removals would move more than this many rows in total, gone rows are dropped under one
-    // layout change instead, which keeps the persistent indexes (the selection) of the rows
-    // that stay.
-    static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
-
 private:
-    struct Row
-    {
-        Socket socket;
-        SocketSide side = SocketSide::Client;
-    };
-
-    void appendNew(std::vector<Row> &&rows);
-    void dropRows(const std::vector<char> &keep);
-    void reindexFrom(size_t first);
+    using Row = ConnectionRow;
 
     SnapshotPtr m_snapshot;
     QString m_hostId;
-    std::vector<Row> m_rows;
-    QHash<SocketKey, int> m_index; // row of each shown socket
 };
 
 } // namespace twbench

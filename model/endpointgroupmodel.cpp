@@ -9,8 +9,6 @@ namespace twbench {
 
 namespace {
 
-constexpr int MergeGap = 4; // as in ConnectionTableModel
-
 std::uint32_t countOf(const SocketGroup &group, int column)
 {
     using C = EndpointGroupModel;
@@ -56,7 +54,7 @@ QList<int> changedRoles()
 } // namespace
 
 EndpointGroupModel::EndpointGroupModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : RowDiffModel(parent)
 {}
 
 EndpointGroupModel::~EndpointGroupModel() = default;
@@ -192,27 +190,21 @@ int EndpointGroupModel::rowOf(const GroupKey &key) const
 
 void EndpointGroupModel::clear()
 {
-    beginResetModel();
-    m_rows.clear();
-    m_index.clear();
-    endResetModel();
+    resetRows();
 }
 
 void EndpointGroupModel::applyGroups(Grouping grouping, const QList<SocketGroup> &groups)
 {
     if (grouping != m_grouping) {
         // Another grouping is another table: reset, with the new header.
-        beginResetModel();
         m_grouping = grouping;
-        m_rows.clear();
-        m_index.clear();
-        endResetModel();
+        resetRows();
         emit headerDataChanged(Qt::Horizontal, KeyColumn, KeyColumn);
     }
 
     std::vector<char> keep(m_rows.size(), 0);
     std::vector<Row> added;
-    std::vector<int> changed;
+    std::vector<ChangedRow> changed;
     for (qsizetype i = 0; i < groups.size(); ++i) {
         const SocketGroup &group = groups.at(i);
         const qsizetype sizeBefore = m_index.size();
@@ -230,99 +222,16 @@ void EndpointGroupModel::applyGroups(Grouping grouping, const QList<SocketGroup>
         current.order = int(i);
         if (!sameValues(current.group, group)) {
             current.group = group;
-            changed.push_back(row);
+            changed.push_back({row, 0});
         }
     }
 
-    if (!changed.empty()) {
-        std::sort(changed.begin(), changed.end());
-        std::vector<std::pair<int, int>> ranges;
-        for (int row : changed) {
-            if (!ranges.empty() && row - ranges.back().second <= MergeGap + 1)
-                ranges.back().second = row;
-            else
-                ranges.emplace_back(row, row);
-        }
-        if (ranges.size() > size_t(MaxChangedRanges))
-            ranges.assign(1, {0, int(m_rows.size()) - 1});
-        for (const auto &[first, last] : ranges)
-            emit dataChanged(index(first, 0), index(last, ColumnCount - 1), changedRoles());
-    }
+    // Every changed group changes the same roles: its counts and role.
+    announceChanged(std::move(changed), [](unsigned) { return changedRoles(); });
 
     dropRows(keep);
-    appendNew(std::move(added));
+    appendRows(std::move(added));
     sortToOrder();
-}
-
-void EndpointGroupModel::dropRows(const std::vector<char> &keep)
-{
-    std::vector<std::pair<size_t, size_t>> ranges; // inclusive
-    for (size_t row = 0; row < keep.size(); ++row) {
-        if (keep[row])
-            continue;
-        m_index.remove(m_rows[row].group.key);
-        if (!ranges.empty() && ranges.back().second + 1 == row)
-            ranges.back().second = row;
-        else
-            ranges.emplace_back(row, row);
-    }
-    if (ranges.empty())
-        return;
-
-    qsizetype moves = 0;
-    size_t removedBelow = 0;
-    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
-        moves += qsizetype(keep.size() - it->second - 1 - removedBelow);
-        removedBelow += it->second - it->first + 1;
-    }
-
-    if (moves <= MaxRemovalRowMoves) {
-        for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
-            beginRemoveRows({}, int(it->first), int(it->second));
-            m_rows.erase(m_rows.begin() + std::ptrdiff_t(it->first),
-                         m_rows.begin() + std::ptrdiff_t(it->second) + 1);
-            endRemoveRows();
-        }
-    } else {
-        // Too many scattered ranges: drop them all under one layout change (see
-        // ConnectionTableModel::MaxRemovalRowMoves).
-        emit layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-        std::vector<int> newRow(keep.size(), -1);
-        size_t out = 0;
-        for (size_t row = 0; row < keep.size(); ++row) {
-            if (!keep[row])
-                continue;
-            newRow[row] = int(out);
-            if (out != row)
-                m_rows[out] = std::move(m_rows[row]);
-            ++out;
-        }
-        m_rows.resize(out);
-        const QModelIndexList from = persistentIndexList();
-        QModelIndexList to;
-        to.reserve(from.size());
-        for (const QModelIndex &index : from) {
-            const int row = newRow[size_t(index.row())];
-            to.append(row < 0 ? QModelIndex() : createIndex(row, index.column()));
-        }
-        changePersistentIndexList(from, to);
-        emit layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-    }
-    reindexFrom(ranges.front().first);
-}
-
-void EndpointGroupModel::appendNew(std::vector<Row> &&rows)
-{
-    if (rows.empty())
-        return;
-    const int first = int(m_rows.size());
-    beginInsertRows({}, first, first + int(rows.size()) - 1);
-    m_rows.reserve(m_rows.size() + rows.size());
-    for (Row &row : rows) {
-        m_index.insert(row.group.key, int(m_rows.size()));
-        m_rows.push_back(std::move(row));
-    }
-    endInsertRows();
 }
 
 void EndpointGroupModel::sortToOrder()
@@ -355,12 +264,6 @@ void EndpointGroupModel::sortToOrder()
     changePersistentIndexList(from, to);
     reindexFrom(0);
     emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-}
-
-void EndpointGroupModel::reindexFrom(size_t first)
-{
-    for (size_t row = first; row < m_rows.size(); ++row)
-        m_index.insert(m_rows[row].group.key, int(row));
 }
 
 } // namespace twbench

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "rowdiffmodel.h"
 #include "socketgrouper.h"
 
 #include <QAbstractTableModel>
@@ -21,7 +22,16 @@ namespace twbench {
 // batch, then — only when the order changed — one layout change that moves the rows into the
 // given order and carries persistent indexes (the selection) along. Only a change of grouping
 // (or clear()) resets the model.
-class EndpointGroupModel final : public QAbstractTableModel
+// One row of EndpointGroupModel.
+struct GroupRow
+{
+    SocketGroup group;
+    int order = 0; // position in the last applyGroups() input; scratch during an update
+
+    GroupKey key() const { return group.key; }
+};
+
+class EndpointGroupModel final : public RowDiffModel<GroupRow, GroupKey>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EndpointGroupModel)
@@ -75,24 +85,12 @@ public:
     const SocketGroup &groupAt(int row) const { return m_rows[size_t(row)].group; }
     int rowOf(const GroupKey &key) const; // -1 when not shown
 
-    static constexpr int MaxChangedRanges = 64;
-    static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
-
 private:
-    struct Row
-    {
-        SocketGroup group;
-        int order = 0; // position in the last applyGroups() input; scratch during an update
-    };
+    using Row = GroupRow;
 
-    void dropRows(const std::vector<char> &keep);
-    void appendNew(std::vector<Row> &&rows);
     void sortToOrder();
-    void reindexFrom(size_t first);
 
     Grouping m_grouping = Grouping::LocalEndpoint;
-    std::vector<Row> m_rows;
-    QHash<GroupKey, int> m_index; // row of each shown group
 };
 
 } // namespace twbench

@@ -1,0 +1,175 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <algorithm>
+#include <vector>
+
+namespace twbench {
+
+// The diff machinery of the table models that show a new snapshot as changes to what is shown
+// (libksysguard's handleChangedProcesses), so a view keeps its selection, current index and
+// scroll position across updates:
+//  - changed rows are announced in a few merged dataChanged ranges (one for the whole table
+//    above MaxChangedRanges, qBittorrent's fallback),
+//  - gone rows are removed range by range from the bottom up, or under one layout change when
+//    that would move more than MaxRemovalRowMoves rows in total (thousands of scattered
+//    removals at 100k rows would be quadratic here and in every proxy above),
+//  - new rows are appended in one batch.
+// A derived model decides what changed and which roles that touches; Row must have a `key()`
+// returning Key. No signals or slots of its own, so no Q_OBJECT: moc sees the derived class.
+template<typename Row, typename Key>
+class RowDiffModel : public QAbstractTableModel
+{
+public:
+    static constexpr int MaxChangedRanges = 64;
+    static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
+    // Changed rows at most this many unchanged rows apart share one dataChanged range: a few
+    // needless repaints cost less than many signals.
+    static constexpr int MergeGap = 4;
+
+protected:
+    using QAbstractTableModel::QAbstractTableModel;
+
+    struct ChangedRow
+    {
+        int row;
+        unsigned roleBits; // the derived model's own encoding, turned into roles by rolesOf
+
+        friend bool operator<(const ChangedRow &a, const ChangedRow &b) { return a.row < b.row; }
+    };
+
+    // Emits dataChanged for `changed` (rows on the current numbering, any order) over every
+    // column, with the roles rolesOf(bits) gives for the union of bits in each range.
+    template<typename RolesOf>
+    void announceChanged(std::vector<ChangedRow> changed, RolesOf rolesOf)
+    {
+        if (changed.empty())
+            return;
+        std::sort(changed.begin(), changed.end());
+        struct Range
+        {
+            int first, last;
+            unsigned bits;
+        };
+        std::vector<Range> ranges;
+        unsigned allBits = 0;
+        for (const ChangedRow &change : changed) {
+            allBits |= change.roleBits;
+            if (!ranges.empty() && change.row - ranges.back().last <= MergeGap + 1) {
+                ranges.back().last = change.row;
+                ranges.back().bits |= change.roleBits;
+            } else {
+                ranges.push_back({change.row, change.row, change.roleBits});
+            }
+        }
+        const int lastColumn = columnCount() - 1;
+        if (ranges.size() > size_t(MaxChangedRanges)) {
+            emit this->dataChanged(index(0, 0), index(int(m_rows.size()) - 1, lastColumn),
+                                   rolesOf(allBits));
+            return;
+        }
+        for (const Range &range : ranges) {
+            emit this->dataChanged(index(range.first, 0), index(range.last, lastColumn),
+                                   rolesOf(range.bits));
+        }
+    }
+
+    // Removes the rows whose keep[row] is 0 and their keys; keep covers every current row.
+    void dropRows(const std::vector<char> &keep)
+    {
+        struct Range
+        {
+            size_t first, last; // inclusive
+        };
+        std::vector<Range> ranges;
+        for (size_t row = 0; row < keep.size(); ++row) {
+            if (keep[row])
+                continue;
+            m_index.remove(m_rows[row].key());
+            if (!ranges.empty() && ranges.back().last + 1 == row)
+                ranges.back().last = row;
+            else
+                ranges.push_back({row, row});
+        }
+        if (ranges.empty())
+            return;
+
+        // Rows moved by erasing range after range from the bottom up: each range moves the rows
+        // that were below it and have not been removed.
+        qsizetype moves = 0;
+        size_t removedBelow = 0;
+        for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+            moves += qsizetype(keep.size() - it->last - 1 - removedBelow);
+            removedBelow += it->last - it->first + 1;
+        }
+
+        if (moves <= MaxRemovalRowMoves) {
+            for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+                this->beginRemoveRows({}, int(it->first), int(it->last));
+                m_rows.erase(m_rows.begin() + std::ptrdiff_t(it->first),
+                             m_rows.begin() + std::ptrdiff_t(it->last) + 1);
+                this->endRemoveRows();
+            }
+        } else {
+            emit this->layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+            std::vector<int> newRow(keep.size(), -1);
+            size_t out = 0;
+            for (size_t row = 0; row < keep.size(); ++row) {
+                if (!keep[row])
+                    continue;
+                newRow[row] = int(out);
+                if (out != row)
+                    m_rows[out] = std::move(m_rows[row]);
+                ++out;
+            }
+            m_rows.resize(out);
+            const QModelIndexList from = this->persistentIndexList();
+            QModelIndexList to;
+            to.reserve(from.size());
+            for (const QModelIndex &old : from) {
+                const int row = newRow[size_t(old.row())];
+                to.append(row < 0 ? QModelIndex() : this->createIndex(row, old.column()));
+            }
+            this->changePersistentIndexList(from, to);
+            emit this->layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+        }
+        reindexFrom(ranges.front().first);
+    }
+
+    // Appends `rows` in one insertion and indexes their keys.
+    void appendRows(std::vector<Row> &&rows)
+    {
+        if (rows.empty())
+            return;
+        const int first = int(m_rows.size());
+        this->beginInsertRows({}, first, first + int(rows.size()) - 1);
+        m_rows.reserve(m_rows.size() + rows.size());
+        for (Row &row : rows) {
+            m_index.insert(row.key(), int(m_rows.size()));
+            m_rows.push_back(std::move(row));
+        }
+        this->endInsertRows();
+    }
+
+    void reindexFrom(size_t first)
+    {
+        for (size_t row = first; row < m_rows.size(); ++row)
+            m_index.insert(m_rows[row].key(), int(row));
+    }
+
+    // Empties the model with a reset.
+    void resetRows()
+    {
+        this->beginResetModel();
+        m_rows.clear();
+        m_index.clear();
+        this->endResetModel();
+    }
+
+    std::vector<Row> m_rows;
+    QHash<Key, int> m_index; // row of each shown key; negative while an update assigns rows
+};
+
+} // namespace twbench
