@@ -99,8 +99,12 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
 
     m_redrawTimer = new QTimer(this);
     m_redrawTimer->setInterval(redrawIntervalMs);
+    // Redrawn at least once a second even without samples: the axis follows the host's "now",
+    // so a host that went silent shows a widening gap instead of a frozen chart.
     connect(m_redrawTimer, &QTimer::timeout, this, [this] {
-        if (m_dirty && isVisible())
+        if (!isVisible())
+            return;
+        if (m_dirty || m_sinceRedraw.hasExpired(1000))
             redraw();
     });
     m_redrawTimer->start();
@@ -192,6 +196,7 @@ qint64 ChartsView::rangeMs() const
 void ChartsView::redraw()
 {
     m_dirty = false;
+    m_sinceRedraw.start();
     const Timeline *timeline = m_workbench->timeline(m_workbench->currentHost());
     const std::optional<std::int64_t> last = timeline ? timeline->lastMs() : std::nullopt;
     if (!timeline || !last) {
@@ -203,7 +208,8 @@ void ChartsView::redraw()
         return;
     }
     const std::int64_t first = *timeline->firstMs();
-    const std::int64_t toMs = *last;
+    const std::int64_t toMs =
+        qMax(*last, m_workbench->remoteNowMs(m_workbench->currentHost()).value_or(*last));
     const std::int64_t fromMs = rangeMs() > 0 ? toMs - rangeMs() : first;
     const int buckets = qMax(50, m_connectionsView->width());
 

@@ -4,6 +4,7 @@
 #include "model/timeline.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QList>
 #include <QWidget>
 
@@ -68,6 +69,7 @@ private:
     QValueAxis *m_cpuPercent = nullptr;
     QList<Line> m_lines;
     QTimer *m_redrawTimer = nullptr;
+    QElapsedTimer m_sinceRedraw;
     bool m_dirty = true;
 };
 

@@ -57,10 +57,9 @@ EndpointsView::EndpointsView(Workbench *workbench, QWidget *parent)
     for (int column = EndpointGroupModel::RoleColumn; column < EndpointGroupModel::ColumnCount;
          ++column) {
         const QString header = m_model->headerData(column, Qt::Horizontal).toString();
-        m_table->setColumnWidth(column,
-                                qMax(metrics.horizontalAdvance(header),
-                                     metrics.horizontalAdvance(QStringLiteral("000,000")))
-                                    + 24);
+        m_table->setColumnWidth(column, qMax(metrics.horizontalAdvance(header),
+                                             metrics.horizontalAdvance(QStringLiteral("000,000"))) +
+                                            24);
     }
     m_table->setToolTip(tr("Double-click a group to see its sockets"));
 

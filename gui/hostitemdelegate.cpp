@@ -3,9 +3,14 @@
 #include "model/hostlistmodel.h"
 #include "model/hoststate.h"
 
+#include "servertext.h"
+
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
+#include <QToolTip>
 
 namespace twbench {
 
@@ -56,6 +61,38 @@ QString HostItemDelegate::detailText(const QModelIndex &index)
                                         .arg(QLocale().toString(timeWait));
     }
     return text;
+}
+
+QString HostItemDelegate::toolTipText(const QModelIndex &index)
+{
+    const auto state = static_cast<HostState>(index.data(HostListModel::StateRole).toInt());
+    QString stateText = index.data(HostListModel::StateTextRole).toString();
+    if (state == HostState::Retrying) {
+        const qint64 retryMs = index.data(HostListModel::RetryInMsRole).toLongLong();
+        if (retryMs > 0)
+            stateText = QCoreApplication::translate("HostItemDelegate", "retrying in %1 s")
+                            .arg((retryMs + 999) / 1000);
+    }
+    // Rich text only for the layout (bold name, wrapping); every piece is escaped first, and
+    // the detail may quote a server.
+    QString html =
+        QStringLiteral("<p><b>%1</b><br/>%2</p>")
+            .arg(index.data(Qt::DisplayRole).toString().toHtmlEscaped(), stateText.toHtmlEscaped());
+    const QString detail = index.data(HostListModel::StatusDetailRole).toString();
+    if (!detail.isEmpty()) {
+        html += QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>")
+                    .arg(escapeServerText(detail, true).toHtmlEscaped());
+    }
+    return html;
+}
+
+bool HostItemDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
+                                 const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    if (event->type() != QEvent::ToolTip || !index.isValid())
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    QToolTip::showText(event->globalPos(), toolTipText(index), view->viewport(), option.rect);
+    return true;
 }
 
 QSize HostItemDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const

@@ -1,7 +1,7 @@
 #include "gui/mainwindow.h"
 #include "gui/workbench.h"
 
-#include "remote/hostspec.h"
+#include "remote/hoststore.h"
 
 #include <QApplication>
 #include <QLibraryInfo>
@@ -25,10 +25,14 @@ int main(int argc, char **argv)
                         QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
 
+    // The host list lives in the application's settings; every change is saved at once.
+    twbench::HostStore hostStore;
     twbench::Workbench workbench;
+    workbench.setHostStore(&hostStore);
     twbench::MainWindow window(&workbench);
-    // With no configuration twbench opens on this workstation: no SSH needed to see it work.
-    workbench.addHost(twbench::HostSpec::localWorkstation());
+    // With no configuration twbench opens on this workstation only: no SSH needed to see it
+    // work. The local workstation is always first.
+    workbench.restoreHosts();
     window.show();
     return QApplication::exec();
 }

@@ -1,9 +1,18 @@
 #pragma once
 
-#include <QMainWindow>
+#include "remote/hostspec.h"
+#include "remote/sshtypes.h"
 
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <optional>
+
+class QAction;
 class QLabel;
 class QListView;
+class QMenu;
 class QTabWidget;
 class QTimer;
 
@@ -11,6 +20,9 @@ namespace twbench {
 
 class ChartsView;
 class ConnectionsView;
+class CredentialDialog;
+class HostKeyDialog;
+class HostKeyRefusalDialog;
 class EndpointsView;
 class Workbench;
 struct HostStatus;
@@ -29,13 +41,35 @@ public:
     EndpointsView *endpointsView() const { return m_endpoints; }
     ChartsView *chartsView() const { return m_charts; }
     QTabWidget *tabs() const { return m_tabs; }
+    QListView *hostsView() const { return m_hostsView; }
+    HostKeyDialog *hostKeyDialog() const;
+    CredentialDialog *credentialDialog() const;
+    // The Hosts menu's actions, by objectName ("addHostAction", "removeHostAction", …).
+    QAction *hostAction(const QString &objectName) const;
+
+    // The Hosts menu, also reachable from the hosts list's context menu.
+    void addHost();
+    void editHost();
+    void duplicateHost();
+    void removeHost();
+    void undoRemoveHost();
+    void connectCurrentHost();
+    void disconnectCurrentHost();
+    void importHosts();
+    void forgetHostKey();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
+    void createHostActions();
     void createHostsDock();
+    void updateHostActions();
+    std::optional<HostSpec> currentSpec() const;
+    void showHostKeyQuestion(const HostKeyQuestion &question);
+    void showHostKeyRefusal(const HostKeyQuestion &question);
+    void showNextCredentialRequest();
     void createStatusBar();
     void restoreSettings();
     void saveSettings() const;
@@ -55,6 +89,24 @@ private:
     QLabel *m_socketsLabel = nullptr;
     QLabel *m_issuesLabel = nullptr;
     QTimer *m_statusTimer = nullptr;
+
+    QMenu *m_hostMenu = nullptr;
+    QAction *m_addHost = nullptr;
+    QAction *m_editHost = nullptr;
+    QAction *m_duplicateHost = nullptr;
+    QAction *m_removeHost = nullptr;
+    QAction *m_connectHost = nullptr;
+    QAction *m_disconnectHost = nullptr;
+    QAction *m_importHosts = nullptr;
+    QAction *m_forgetHostKey = nullptr;
+    QWidget *m_undoBox = nullptr; // "Host removed — Undo" in the status bar
+    QLabel *m_undoLabel = nullptr;
+    QTimer *m_undoTimer = nullptr;
+    std::optional<HostSpec> m_lastRemoved;
+    // Closed dialogs delete themselves; QPointer notices.
+    QPointer<HostKeyDialog> m_hostKeyDialog;
+    QPointer<CredentialDialog> m_credentialDialog;
+    QHash<QString, QPointer<HostKeyRefusalDialog>> m_refusals; // by host id: one each
 };
 
 } // namespace twbench

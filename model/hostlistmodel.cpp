@@ -1,5 +1,7 @@
 #include "hostlistmodel.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace twbench {
@@ -38,7 +40,8 @@ QVariant HostListModel::data(const QModelIndex &index, int role) const
     case StatusDetailRole:
         return host.status.detail;
     case RetryInMsRole:
-        return qint64(host.status.retryInMs);
+        // Counted down at read time, so a view repainted every second shows a true countdown.
+        return qint64(host.status.retryRemainingMs(QDateTime::currentMSecsSinceEpoch()));
     case LastSampleMsRole:
         return qint64(host.lastSampleMs);
     case SocketCountRole:

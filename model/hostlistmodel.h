@@ -27,7 +27,7 @@ public:
         StateRole,                     // int: HostState
         StateTextRole,                 // QString: hostStateText(), translated
         StatusDetailRole,              // QString: why, on Failed/Retrying; else empty
-        RetryInMsRole,                 // qint64: HostStatus::retryInMs
+        RetryInMsRole,                 // qint64: ms left before the next attempt, at read time
         LastSampleMsRole,              // qint64: the last sample's remote epoch ms; 0: none yet
         // qint64: sockets in the last socket table (every namespace the probe read, listeners
         // included); -1 until a sample carried a table.

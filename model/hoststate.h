@@ -22,8 +22,18 @@ enum class HostState : std::uint8_t {
 struct HostStatus
 {
     HostState state = HostState::Idle;
-    QString detail; // translated; the reason on Failed/Retrying, empty otherwise
-    std::int64_t retryInMs = 0;
+    QString detail;             // translated; the reason on Failed/Retrying, empty otherwise
+    std::int64_t retryInMs = 0; // the wait before the next attempt, as it began
+    std::int64_t sinceMs = 0;   // this workstation's clock (epoch ms) when the state began
+
+    // What is left of the wait at `nowMs` (this workstation's clock): what a countdown shows.
+    std::int64_t retryRemainingMs(std::int64_t nowMs) const
+    {
+        if (state != HostState::Retrying || retryInMs <= 0)
+            return 0;
+        const std::int64_t elapsed = sinceMs > 0 ? nowMs - sinceMs : 0;
+        return elapsed >= retryInMs ? 0 : retryInMs - (elapsed > 0 ? elapsed : 0);
+    }
 };
 
 QString hostStateText(HostState state); // translated, short ("streaming", "retrying")

@@ -2,6 +2,9 @@
 
 #include "hostspec.h"
 #include "hostworker.h"
+#include "knownhosts.h"
+#include "sshtransport.h"
+#include "sshtypes.h"
 
 #include "model/hostsample.h"
 #include "model/hoststate.h"
@@ -20,7 +23,14 @@ namespace twbench {
 // The hosts being watched: one HostWorker per host, each in its own QThread. Lives in the GUI
 // thread and forwards the workers' signals there, tagged with the host id. Removing a host, and
 // destroying the fleet, stops its probe and joins its thread before returning: no thread or
-// process outlives the fleet.
+// process outlives the fleet. A worker blocked in a connect or a login is interrupted first (its
+// socket shut down), so none of these waits longer than a moment.
+//
+// SSH hosts may ask questions: hostKeyQuestion() for a key known_hosts does not hold (and, for
+// information only, for a key it refuses), credentialsNeeded() for a passphrase, a password or
+// a keyboard-interactive prompt. The host waits, without a timeout of its own, until
+// answerHostKey() / provideCredentials() names the question's id. Many hosts may ask at once;
+// batching them into one dialog is the GUI's choice.
 class Fleet final : public QObject
 {
     Q_OBJECT
@@ -43,14 +53,41 @@ public:
     std::optional<HostSpec> spec(const QString &id) const;
     HostStatus status(const QString &id) const; // the last one reported; Idle when unknown
 
-    // Applies to hosts added afterwards.
+    // Reconnects a host that failed or was disconnected (a no-op while it runs).
+    bool connectHost(const QString &id);
+    // Ends the host's probe and connection; its status becomes Stopped until connectHost().
+    bool disconnectHost(const QString &id);
+    // Replaces the host's spec (same id) and restarts it with the new one; false when unknown
+    // or the id differs from every host's.
+    bool updateHost(const HostSpec &spec);
+    // The deliberate "replace the host key" step: takes the host's names out of the user's
+    // known_hosts (see KnownHosts::removeHost). Call connectHost() afterwards to be asked anew.
+    [[nodiscard]] KnownHosts::Removal forgetHostKey(const QString &id);
+
+    void answerHostKey(const QString &hostId, std::uint64_t questionId, HostKeyDecision decision);
+    // The reply's secret is wiped once used; wipe your own copy too (wipeSecret()).
+    void provideCredentials(const QString &hostId, const CredentialReply &reply);
+
+    // Apply to hosts added, connected or updated afterwards.
     void setBackoff(const HostWorker::Backoff &backoff) { m_backoff = backoff; }
+    void setSshOptions(const SshOptions &options) { m_sshOptions = options; }
+    const SshOptions &sshOptions() const { return m_sshOptions; }
+    // Never ask: for `twbench diagnose` and scripts. Unknown host keys are refused unless
+    // `acceptNewHostKeys` (then saved, like OpenSSH's StrictHostKeyChecking=accept-new).
+    void setHeadless(bool acceptNewHostKeys)
+    {
+        m_sshOptions.headless = true;
+        m_sshOptions.acceptNewHostKeys = acceptNewHostKeys;
+    }
 
 Q_SIGNALS:
     void hostAdded(const QString &id);
     void hostRemoved(const QString &id);
     void sampleReady(const QString &hostId, const twbench::HostSamplePtr &sample);
     void statusChanged(const QString &hostId, const twbench::HostStatus &status);
+    void hostKeyQuestion(const QString &hostId, const twbench::HostKeyQuestion &question);
+    void credentialsNeeded(const QString &hostId, const twbench::CredentialRequest &request);
+    void runStarted(const QString &hostId, const QString &runId);
 
 private:
     struct Host
@@ -65,10 +102,12 @@ private:
     Host *find(const QString &id);
     const Host *find(const QString &id) const;
     Host *findSerial(std::uint64_t serial);
+    void startWorker(Host &host);
     void shutDown(Host &host);
 
     HostWorker::TransportFactory m_factory;
     HostWorker::Backoff m_backoff;
+    SshOptions m_sshOptions;
     std::vector<std::unique_ptr<Host>> m_hosts;
     std::uint64_t m_nextSerial = 1;
 };

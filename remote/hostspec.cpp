@@ -15,7 +15,9 @@ HostSpec HostSpec::localWorkstation()
 
 QString HostSpec::validationError() const
 {
-    const auto tr = [](const char *text) { return QCoreApplication::translate("HostSpec", text); };
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("HostSpec", text);
+    };
     if (id.trimmed().isEmpty())
         return tr("The host needs an id.");
     if (displayName.trimmed().isEmpty())

@@ -22,14 +22,14 @@ struct HostSpec
     Kind kind = Kind::Local;
 
     // SSH (Kind::Ssh only).
-    QString address;         // host name or IP, as given to `ssh`
-    int port = 22;           // 1–65535; validated by isValid(), libssh maps bad ports silently
-    QString user;            // empty: the local user name
+    QString address; // host name or IP, as given to `ssh`
+    int port = 22;   // 1–65535; validated by isValid(), libssh maps bad ports silently
+    QString user;    // empty: the local user name
     LoginMethod login = LoginMethod::Agent;
-    QString identityFile;    // private key path for LoginMethod::IdentityFile (~ allowed)
-    QString jumpHost;        // ProxyJump: [user@]host[:port]; empty: direct
-    QString proxyCommand;    // ProxyCommand from ~/.ssh/config; run locally, never remotely
-    bool useSudo = false;    // "sudo -n" for root-only data (other namespaces, docker)
+    QString identityFile; // private key path for LoginMethod::IdentityFile (~ allowed)
+    QString jumpHost;     // ProxyJump: [user@]host[:port]; empty: direct
+    QString proxyCommand; // ProxyCommand from ~/.ssh/config; run locally, never remotely
+    bool useSudo = false; // "sudo -n" for root-only data (other namespaces, docker)
     QString dockerCommand = QStringLiteral("docker"); // "docker", "sudo -n docker", "podman"
     bool useKeychain = false; // opt-in: the password may be kept in the system keychain
 

@@ -21,13 +21,13 @@ enum class HostKeyVerdict : std::uint8_t {
 // (no choice but "close") when it is refused. All server-supplied text is plain text.
 struct HostKeyQuestion
 {
-    std::uint64_t id = 0;       // answers name it; unique per fleet
+    std::uint64_t id = 0; // answers name it; unique per fleet
     QString hostId;
-    QString host;               // as connected to
+    QString host; // as connected to
     int port = 22;
-    QString keyType;            // "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"
-    int keyBits = 0;            // as ssh-keygen -l prints it (256 for ed25519)
-    QString fingerprint;        // "SHA256:…" exactly as `ssh-keygen -lf` prints it
+    QString keyType;     // "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"
+    int keyBits = 0;     // as ssh-keygen -l prints it (256 for ed25519)
+    QString fingerprint; // "SHA256:…" exactly as `ssh-keygen -lf` prints it
     HostKeyVerdict verdict = HostKeyVerdict::Unknown;
     QString knownHostsFile;     // where "trust and save" writes; for Changed: where the old key is
     int knownHostsLine = 0;     // for Changed/OtherType/Revoked: the line that conflicts

@@ -6,6 +6,7 @@
 #
 # Usage (the caller passes the script text itself, never a command line built from data):
 #   sh -c "<this text>" twbench-probe [COUNTER_SEC [TABLE_SEC [MAX_SAMPLES [TABLE_SOURCE [TABLE_MAX_SEC]]]]]
+#   sh -s -- [COUNTER_SEC …] with this text on stdin (over SSH, whatever the login shell)
 # Each parameter may also come from the environment; a positional argument wins:
 #   COUNTER_SEC    TWBENCH_COUNTER_INTERVAL   counters every N s (default 1)
 #   TABLE_SEC      TWBENCH_TABLE_INTERVAL     socket table every N s at least (default 2),
@@ -15,7 +16,8 @@
 #   TABLE_MAX_SEC  TWBENCH_TABLE_MAX_INTERVAL cap of the stretched table interval (default 30)
 #
 # Output (protocol 1), one record per line:
-#   @@twbench hello 1 endian=little|big|unknown netns=N ss=0|1 hostname=H kernel=K [key=value…]
+#   @@twbench hello 1 endian=little|big|unknown netns=N ss=0|1 hostname=H kernel=K run=PID-EPOCH
+#                   [key=value…]
 #   @@twbench sample SEQ EPOCH_MS
 #   @@section NAME          followed by the source's raw text
 #   @@error NAME MESSAGE    the source NAME failed (instead of, or after part of, its body)
@@ -176,9 +178,14 @@ ss_h) table_mode_name=ss-H ;;
 ss_plain) table_mode_name=ss ;;
 esac
 
-printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s\n' \
+# Each run numbers its samples from 1: the run id (this shell's pid and start time) tells a
+# restarted probe's samples from the last run's.
+started=$(date +%s)
+case $started in '' | *[!0-9]*) started=0 ;; esac
+
+printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s run=%s-%s\n' \
     "$protocol" "$endian" "$netns" "$uses_ss" "$hostname" "$kernel" "$counter_s" "$table_s" \
-    "$table_max_s" "$table_mode_name"
+    "$table_max_s" "$table_mode_name" "$$" "$started"
 
 # --- the loop -------------------------------------------------------------------------------
 

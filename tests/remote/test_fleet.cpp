@@ -99,7 +99,7 @@ TEST(HostWorker, DeadProbeIsRestartedWithDoublingBackoff)
         };
         return transport;
     });
-    worker.setBackoff({20, 80, 60000});
+    worker.setBackoff({20, 80, 60000, 0.0});
     Recorder recorder(worker);
     worker.start();
     ASSERT_TRUE(waitUntil([&] { return recorder.count(HostState::Retrying) >= 4; }, 5000));
@@ -145,7 +145,7 @@ TEST(HostWorker, BackoffResetsAfterAStableRun)
         };
         return transport;
     });
-    worker.setBackoff({20, 80, 0}); // any run that streamed counts as stable
+    worker.setBackoff({20, 80, 0, 0.0}); // any run that streamed counts as stable
     Recorder recorder(worker);
     worker.start();
     ASSERT_TRUE(waitUntil([&] { return recorder.count(HostState::Retrying) >= 3; }, 5000));
@@ -229,7 +229,7 @@ TEST(HostWorker, GivingUpInsideTheProbesOutputIsSafe)
 TEST(HostWorker, HostWithoutTransportFails)
 {
     HostSpec spec = localSpec(QStringLiteral("remote"));
-    spec.kind = HostSpec::Kind::Ssh; // not implemented by the default factory yet
+    spec.kind = HostSpec::Kind::Replay; // not implemented by the default factory yet
     HostWorker worker(spec);
     Recorder recorder(worker);
     worker.start();

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "attribution.h"
+#include "topology.h"
+
+#include <QHash>
+
+#include <memory>
+
+namespace twbench {
+
+// Builds a Topology from one or more hosts' snapshots. Not thread-safe; one builder per build.
+//
+// For every socket that is not LISTEN (one pass, O(sockets) with hash lookups):
+// 1. Its other end is looked for: the socket with the reversed 4-tuple in the namespace that
+//    owns the remote address (the same namespace for loopback, the container's for a container
+//    address, the host's for a host or gateway address). A pair is one connection, one count.
+// 2. Which end is the server: the end whose local endpoint listens in its own namespace (see
+//    NamespaceListenerIndex). When neither or both do, the end with the lower local port is
+//    taken as the server (ephemeral ports are the high ones).
+// 3. The caller node comes from the client end: its namespace's owner, except that a host
+//    socket whose local address is a docker gateway is that gateway (the host's side of the
+//    bridge: docker-proxy, or anything on the host talking to containers). With only the server
+//    end seen, the caller is the owner of its remote address.
+// 4. The service node comes from the server end: a container's namespace is that container; the
+//    host's namespace is the container publishing that port, else the host's port node. With
+//    only the client end seen, the same from the remote address and port (a gateway or host
+//    address means the host's port, or the container publishing it).
+// 5. Closer: the end holding TIME_WAIT closed first. Server when only the server end holds
+//    TIME_WAIT, Client when only the client end does, Both when the smaller side holds at least
+//    Options::bothMinorityShare of the edge's TIME_WAIT (a race that real proxies lose both
+//    ways), else the larger side.
+// 6. Rate: RateBasis::TimeWaitSteadyState — TopologyEdge::timeWaitConnections divided by
+//    Options::timeWaitSeconds.
+//
+// Nodes: the host, every running container's node (even without connections: an idle service
+// is worth seeing), and any node an edge touches.
+class TopologyBuilder final
+{
+public:
+    struct Options
+    {
+        double timeWaitSeconds = 60;     // Linux TCP_TIMEWAIT_LEN; not tunable by sysctl
+        double bothMinorityShare = 0.10; // the smaller side's share of TIME_WAIT for "both"
+    };
+
+    TopologyBuilder();
+    explicit TopologyBuilder(Options options);
+    ~TopologyBuilder();
+    Q_DISABLE_COPY_MOVE(TopologyBuilder)
+
+    // Adds one host (its id is the snapshot's hostId). Hosts never share nodes: every id starts
+    // with its host's.
+    void addHost(const Attribution &attribution);
+    // The topology of every host added, nodes and edges sorted by id; the builder is then empty.
+    Topology take();
+
+    struct State; // Opaque: the nodes and edges gathered so far.
+
+private:
+    std::unique_ptr<State> m_state;
+    Options m_options;
+};
+
+// One host in one call.
+Topology buildTopology(const Attribution &attribution,
+                       TopologyBuilder::Options options = TopologyBuilder::Options());
+
+} // namespace twbench

@@ -1,0 +1,394 @@
+#include "hostfixture.h"
+
+#include "model/topologybuilder.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+using namespace twbench;
+
+namespace {
+
+IpAddress ip(const char *text)
+{
+    const auto parsed = IpAddress::parse(text);
+    EXPECT_TRUE(parsed.has_value()) << text;
+    return parsed.value_or(IpAddress());
+}
+
+Endpoint ep(const char *address, std::uint16_t port)
+{
+    return {ip(address), port};
+}
+
+Socket sock(Endpoint local, Endpoint remote, TcpState state, std::uint64_t netns)
+{
+    Socket socket;
+    socket.local = local;
+    socket.remote = remote;
+    socket.state = state;
+    socket.netns = netns;
+    return socket;
+}
+
+Container container(const char *id, const char *name, const char *address, const char *gateway)
+{
+    Container c;
+    c.id = QLatin1String(id);
+    c.name = QLatin1String(name);
+    c.running = true;
+    c.networkMode = QStringLiteral("appnet");
+    ContainerNetwork network;
+    network.name = QStringLiteral("appnet");
+    network.ipAddress = ip(address);
+    network.gateway = ip(gateway);
+    c.networks.append(network);
+    return c;
+}
+
+std::vector<QString> idsOf(const Topology &topology)
+{
+    std::vector<QString> ids;
+    for (const TopologyNode &node : topology.nodes)
+        ids.push_back(node.id);
+    for (const TopologyEdge &edge : topology.edges)
+        ids.push_back(edge.id);
+    return ids;
+}
+
+} // namespace
+
+// SCENARIO.md: containers → nginx (a container) → the API on the host, TIME_WAIT on the API's
+// side. The graph must read gateway → nginx → API with the fixture's counts.
+TEST(Topology, ScenarioReadsGatewayToNginxToApi)
+{
+    const auto host = test::scenarioHost(QStringLiteral("web01"));
+    const Topology topology = buildTopology(*host->attribution);
+
+    const QString gateway =
+        topologyid::gateway(QStringLiteral("web01"), QStringLiteral("web_default"));
+    const QString nginx = topologyid::composeService(QStringLiteral("web01"), QStringLiteral("web"),
+                                                     QStringLiteral("nginx"));
+    const QString api = topologyid::hostService(QStringLiteral("web01"), 6601);
+    EXPECT_EQ(gateway, QStringLiteral("web01/gateway/web_default"));
+    EXPECT_EQ(nginx, QStringLiteral("web01/compose/web/nginx"));
+    EXPECT_EQ(api, QStringLiteral("web01/port/6601"));
+
+    ASSERT_NE(topology.node(gateway), nullptr);
+    EXPECT_EQ(topology.node(gateway)->kind, NodeKind::Gateway);
+    EXPECT_EQ(topology.node(gateway)->label,
+              QStringLiteral("containers on this host via the web_default gateway"));
+    EXPECT_EQ(topology.node(gateway)->addresses, QList<IpAddress>{ip("192.168.42.1")});
+    ASSERT_NE(topology.node(nginx), nullptr);
+    EXPECT_EQ(topology.node(nginx)->kind, NodeKind::ComposeService);
+    EXPECT_EQ(topology.node(nginx)->label, QStringLiteral("web/nginx"));
+    EXPECT_EQ(topology.node(nginx)->servicePorts, (std::vector<std::uint16_t>{80, 443}));
+    ASSERT_NE(topology.node(api), nullptr);
+    EXPECT_EQ(topology.node(api)->kind, NodeKind::HostService);
+    EXPECT_EQ(topology.node(api)->label, QStringLiteral("web01 port 6601"));
+
+    // gateway → nginx: the callers behind the bridge; nginx holds their TIME_WAIT.
+    const TopologyEdge *front = topology.edge(gateway, nginx);
+    ASSERT_NE(front, nullptr);
+    EXPECT_EQ(front->connections, 24u);
+    EXPECT_EQ(front->count(TcpState::TimeWait), 23u);
+    EXPECT_EQ(front->count(TcpState::Established), 1u);
+    EXPECT_EQ(front->timeWaitServer, 23u);
+    EXPECT_EQ(front->timeWaitClient, 0u);
+    EXPECT_EQ(front->closer, Closer::Server);
+    EXPECT_EQ(front->bothEndsSeen, 0u);
+    EXPECT_EQ(front->clientEndsObserved, 0u); // what is behind the gateway cannot be read
+    EXPECT_EQ(front->serverEndsObserved, 24u);
+    EXPECT_EQ(front->servicePorts, std::vector<std::uint16_t>{443});
+
+    // nginx → API: the API closes. 37 TIME_WAIT on the API's side, 2 where nginx lost the race,
+    // 2 live upstream connections and one half-closed one seen from both ends.
+    const TopologyEdge *upstream = topology.edge(nginx, api);
+    ASSERT_NE(upstream, nullptr);
+    EXPECT_EQ(upstream->connections, 42u);
+    EXPECT_EQ(upstream->count(TcpState::TimeWait), 39u);
+    EXPECT_EQ(upstream->count(TcpState::Established), 2u);
+    EXPECT_EQ(upstream->count(TcpState::CloseWait), 1u);
+    EXPECT_EQ(upstream->timeWaitServer, 37u);
+    EXPECT_EQ(upstream->timeWaitClient, 2u);
+    EXPECT_EQ(upstream->bothEndsSeen, 3u);
+    EXPECT_EQ(upstream->serverEnd[stateIndex(TcpState::FinWait2)], 1u);
+    EXPECT_EQ(upstream->clientEnd[stateIndex(TcpState::CloseWait)], 1u);
+    EXPECT_EQ(upstream->closer, Closer::Server);
+    EXPECT_EQ(closerName(upstream->closer), QStringLiteral("server closes"));
+    EXPECT_EQ(upstream->rateBasis, RateBasis::TimeWaitSteadyState);
+    ASSERT_TRUE(upstream->newConnectionsPerSecond.has_value());
+    EXPECT_DOUBLE_EQ(*upstream->newConnectionsPerSecond, 39.0 / 60.0);
+    EXPECT_EQ(
+        upstream->label(),
+        QStringLiteral("TIME_WAIT 39 · ESTABLISHED 2 · CLOSE_WAIT 1 · server closes · ≈0.7 new/s"));
+
+    // Nothing else reaches nginx or the API, and nothing runs the other way.
+    for (const TopologyEdge *edge : topology.edgesOf(nginx))
+        EXPECT_TRUE(edge == front || edge == upstream) << edge->id.toStdString();
+    EXPECT_EQ(topology.edge(api, nginx), nullptr);
+    EXPECT_EQ(topology.edge(nginx, gateway), nullptr);
+
+    // The rest: the operator's ssh session and one outgoing connection of the host.
+    const QString operatorPeer = topologyid::external(QStringLiteral("web01"), ip("203.0.113.45"));
+    const QString hostNode = topologyid::host(QStringLiteral("web01"));
+    const QString ssh = topologyid::hostService(QStringLiteral("web01"), 22);
+    ASSERT_NE(topology.edge(operatorPeer, ssh), nullptr);
+    EXPECT_EQ(topology.edge(operatorPeer, ssh)->closer, Closer::Unknown);
+    EXPECT_FALSE(topology.edge(operatorPeer, ssh)->newConnectionsPerSecond.has_value());
+    const QString outside = topologyid::external(QStringLiteral("web01"), ip("198.51.100.20"));
+    ASSERT_NE(topology.edge(hostNode, outside), nullptr);
+    EXPECT_EQ(topology.edge(hostNode, outside)->servicePorts, std::vector<std::uint16_t>{443});
+    EXPECT_EQ(topology.edges.size(), 4u);
+    // host, :22, :6601, web/nginx, shop/php (running, idle here), the gateway, two peers.
+    EXPECT_EQ(topology.nodes.size(), 8u);
+    EXPECT_NE(topology.node(topologyid::composeService(
+                  QStringLiteral("web01"), QStringLiteral("shop"), QStringLiteral("php"))),
+              nullptr);
+}
+
+// The same rules on another layout: the client closes, replicas merge, no name in common.
+TEST(Topology, WorkersLayoutClientCloses)
+{
+    const auto host = test::workersHost(QStringLiteral("app02"));
+    const Topology topology = buildTopology(*host->attribution);
+    const QString h = QStringLiteral("app02");
+    const QString workers =
+        topologyid::composeService(h, QStringLiteral("shop"), QStringLiteral("worker"));
+    const QString inventory =
+        topologyid::composeService(h, QStringLiteral("shop"), QStringLiteral("inventory"));
+
+    const TopologyNode *workerNode = topology.node(workers);
+    ASSERT_NE(workerNode, nullptr);
+    EXPECT_EQ(workerNode->containerNames,
+              (QStringList{QStringLiteral("shop-worker-1"), QStringLiteral("shop-worker-2")}));
+    EXPECT_EQ(workerNode->addresses, (QList<IpAddress>{ip("172.28.0.3"), ip("172.28.0.4")}));
+
+    const TopologyEdge *edge = topology.edge(workers, inventory);
+    ASSERT_NE(edge, nullptr);
+    EXPECT_EQ(edge->connections, 30u);
+    EXPECT_EQ(edge->count(TcpState::TimeWait), 27u);
+    EXPECT_EQ(edge->count(TcpState::Established), 3u);
+    EXPECT_EQ(edge->timeWaitClient, 27u);
+    EXPECT_EQ(edge->timeWaitServer, 0u);
+    EXPECT_EQ(edge->bothEndsSeen, 3u); // the live ones, seen in a worker's and in inventory's table
+    EXPECT_EQ(edge->serverEndsObserved, 30u);
+    EXPECT_EQ(edge->clientEndsObserved, 30u);
+    EXPECT_EQ(edge->closer, Closer::Client);
+    EXPECT_EQ(edge->servicePorts, std::vector<std::uint16_t>{9000});
+    EXPECT_DOUBLE_EQ(edge->newConnectionsPerSecond.value_or(-1), 27.0 / 60.0);
+    EXPECT_EQ(topology.edge(inventory, workers), nullptr);
+
+    // An external client on a port the container without compose labels publishes.
+    const QString admin = topologyid::container(h, QStringLiteral("legacy-admin"));
+    const TopologyEdge *published = topology.edge(topologyid::external(h, ip("192.0.2.77")), admin);
+    ASSERT_NE(published, nullptr);
+    EXPECT_EQ(published->count(TcpState::Established), 2u);
+    EXPECT_EQ(published->closer, Closer::Unknown);
+    EXPECT_EQ(topology.node(admin)->kind, NodeKind::Container);
+
+    // IPv4-mapped peers are IPv4 nodes; the host closes their connections to :8080.
+    const TopologyEdge *mapped =
+        topology.edge(topologyid::external(h, ip("10.8.0.99")), topologyid::hostService(h, 8080));
+    ASSERT_NE(mapped, nullptr);
+    EXPECT_EQ(mapped->count(TcpState::TimeWait), 7u);
+    EXPECT_EQ(mapped->closer, Closer::Server);
+    // A real IPv6 peer, and the host-mode exporter's port (a host port: no address to tell).
+    EXPECT_NE(
+        topology.edge(topologyid::external(h, ip("2001:db8::77")), topologyid::hostService(h, 22)),
+        nullptr);
+    EXPECT_NE(
+        topology.edge(topologyid::external(h, ip("192.0.2.50")), topologyid::hostService(h, 9100)),
+        nullptr);
+    EXPECT_EQ(topology.edges.size(), 5u);
+}
+
+TEST(Topology, BothEndsOfOneConnectionMakeOneEdge)
+{
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("h");
+    // app (netns 10) → db (netns 11) on 5432, and app → a host service on 6379; each seen in
+    // both namespaces.
+    snapshot.sockets = {
+        sock(ep("0.0.0.0", 5432), ep("0.0.0.0", 0), TcpState::Listen, 11),
+        sock(ep("0.0.0.0", 6379), ep("0.0.0.0", 0), TcpState::Listen, 0),
+        sock(ep("172.30.0.2", 40000), ep("172.30.0.3", 5432), TcpState::Established, 10),
+        sock(ep("172.30.0.3", 5432), ep("172.30.0.2", 40000), TcpState::Established, 11),
+        sock(ep("172.30.0.2", 40001), ep("10.0.0.1", 6379), TcpState::Established, 10),
+        sock(ep("10.0.0.1", 6379), ep("172.30.0.2", 40001), TcpState::Established, 0),
+        // Loopback inside app: both ends in one namespace.
+        sock(ep("127.0.0.1", 9000), ep("127.0.0.1", 50000), TcpState::Established, 10),
+        sock(ep("127.0.0.1", 50000), ep("127.0.0.1", 9000), TcpState::Established, 10),
+        sock(ep("0.0.0.0", 9000), ep("0.0.0.0", 0), TcpState::Listen, 10),
+        // The same loopback tuple in db's namespace is another connection.
+        sock(ep("127.0.0.1", 50000), ep("127.0.0.1", 9000), TcpState::TimeWait, 11),
+    };
+    snapshot.finalize();
+    DockerInventory inventory;
+    inventory.containers = {container("a1", "app", "172.30.0.2", "172.30.0.1"),
+                            container("d1", "db", "172.30.0.3", "172.30.0.1")};
+    NamespaceMap map;
+    map.containerNetns = {{QStringLiteral("a1"), 10}, {QStringLiteral("d1"), 11}};
+    const Attribution attribution(snapshot, inventory, map);
+    const Topology topology = buildTopology(attribution);
+
+    const QString app = topologyid::container(QStringLiteral("h"), QStringLiteral("app"));
+    const QString db = topologyid::container(QStringLiteral("h"), QStringLiteral("db"));
+    const TopologyEdge *toDb = topology.edge(app, db);
+    ASSERT_NE(toDb, nullptr);
+    EXPECT_EQ(toDb->connections, 1u);
+    EXPECT_EQ(toDb->bothEndsSeen, 1u);
+    EXPECT_EQ(toDb->count(TcpState::Established), 1u);
+    EXPECT_EQ(toDb->serverEnd[stateIndex(TcpState::Established)], 1u);
+    EXPECT_EQ(toDb->clientEnd[stateIndex(TcpState::Established)], 1u);
+    EXPECT_EQ(topology.edge(db, app), nullptr);
+
+    const TopologyEdge *toHost =
+        topology.edge(app, topologyid::hostService(QStringLiteral("h"), 6379));
+    ASSERT_NE(toHost, nullptr);
+    EXPECT_EQ(toHost->connections, 1u);
+    EXPECT_EQ(toHost->bothEndsSeen, 1u);
+
+    const TopologyEdge *self = topology.edge(app, app);
+    ASSERT_NE(self, nullptr);
+    EXPECT_EQ(self->connections, 1u);
+    EXPECT_EQ(self->bothEndsSeen, 1u);
+    const TopologyEdge *dbSelf = topology.edge(db, db);
+    ASSERT_NE(dbSelf, nullptr);
+    EXPECT_EQ(dbSelf->count(TcpState::TimeWait), 1u);
+    EXPECT_EQ(dbSelf->closer, Closer::Client); // db's local port 50000 does not listen in db
+    EXPECT_EQ(topology.edges.size(), 4u);
+}
+
+TEST(Topology, CloserBothAndMajority)
+{
+    const auto build = [](int serverTimeWait, int clientTimeWait) {
+        Snapshot snapshot;
+        snapshot.hostId = QStringLiteral("h");
+        snapshot.sockets.push_back(
+            sock(ep("0.0.0.0", 8000), ep("0.0.0.0", 0), TcpState::Listen, 0));
+        for (int i = 0; i < serverTimeWait; ++i)
+            snapshot.sockets.push_back(sock(ep("10.0.0.1", 8000),
+                                            ep("10.0.0.9", std::uint16_t(30000 + i)),
+                                            TcpState::TimeWait, 0));
+        for (int i = 0; i < clientTimeWait; ++i)
+            snapshot.sockets.push_back(sock(ep("10.0.0.1", std::uint16_t(40000 + i)),
+                                            ep("10.0.0.9", 8000), TcpState::TimeWait, 0));
+        snapshot.finalize();
+        static const DockerInventory none;
+        const Attribution attribution(snapshot, none, {});
+        return buildTopology(attribution);
+    };
+    // 10.0.0.9 is a peer: two edges (it calls us, we call it). Same peer both ways: one each.
+    const Topology even = build(5, 5);
+    ASSERT_EQ(even.edges.size(), 2u);
+    for (const TopologyEdge &edge : even.edges)
+        EXPECT_NE(edge.closer, Closer::Both); // each edge has one side only
+
+    // Both sides on one edge: a connection pair seen in two namespaces with TIME_WAIT on each.
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("h");
+    snapshot.sockets.push_back(sock(ep("0.0.0.0", 8000), ep("0.0.0.0", 0), TcpState::Listen, 0));
+    for (int i = 0; i < 20; ++i) {
+        const bool serverHolds = i < 6; // 6 of 20 on the server: 30 % — both
+        snapshot.sockets.push_back(sock(ep("172.30.0.2", std::uint16_t(40000 + i)),
+                                        ep("10.0.0.1", 8000),
+                                        serverHolds ? TcpState::Close : TcpState::TimeWait, 10));
+        if (serverHolds)
+            snapshot.sockets.push_back(sock(ep("10.0.0.1", 8000),
+                                            ep("172.30.0.2", std::uint16_t(40000 + i)),
+                                            TcpState::TimeWait, 0));
+    }
+    snapshot.finalize();
+    DockerInventory inventory;
+    inventory.containers = {container("a1", "app", "172.30.0.2", "172.30.0.1")};
+    NamespaceMap map;
+    map.containerNetns = {{QStringLiteral("a1"), 10}};
+    const Attribution attribution(snapshot, inventory, map);
+    const Topology both = buildTopology(attribution);
+    ASSERT_EQ(both.edges.size(), 1u);
+    EXPECT_EQ(both.edges[0].timeWaitServer, 6u);
+    EXPECT_EQ(both.edges[0].timeWaitClient, 14u);
+    EXPECT_EQ(both.edges[0].timeWaitConnections, 20u);
+    EXPECT_EQ(both.edges[0].closer, Closer::Both);
+
+    TopologyBuilder::Options strict;
+    strict.bothMinorityShare = 0.5;
+    TopologyBuilder builder(strict);
+    builder.addHost(attribution);
+    EXPECT_EQ(builder.take().edges[0].closer, Closer::Client);
+}
+
+TEST(Topology, SeveralHostsSideBySide)
+{
+    const auto web = test::scenarioHost(QStringLiteral("web01"));
+    const auto app = test::workersHost(QStringLiteral("app02"));
+    const auto twin = test::scenarioHost(QStringLiteral("web02")); // the same layout elsewhere
+    TopologyBuilder builder;
+    builder.addHost(*web->attribution);
+    builder.addHost(*app->attribution);
+    builder.addHost(*twin->attribution);
+    const Topology topology = builder.take();
+    EXPECT_EQ(topology.nodes.size(), 8u + 12u + 8u);
+    EXPECT_EQ(topology.edges.size(), 4u + 5u + 4u);
+    EXPECT_TRUE(std::is_sorted(topology.nodes.begin(), topology.nodes.end(),
+                               [](const auto &a, const auto &b) { return a.id < b.id; }));
+    for (const TopologyNode &node : topology.nodes)
+        EXPECT_TRUE(node.id.startsWith(node.hostId + u'/')) << node.id.toStdString();
+    for (const TopologyEdge &edge : topology.edges) {
+        EXPECT_EQ(topology.nodes[std::size_t(edge.from)].id, edge.fromId);
+        EXPECT_EQ(topology.nodes[std::size_t(edge.to)].id, edge.toId);
+        EXPECT_EQ(topology.nodes[std::size_t(edge.from)].hostId,
+                  topology.nodes[std::size_t(edge.to)].hostId);
+    }
+    const QString nginx1 = topologyid::composeService(
+        QStringLiteral("web01"), QStringLiteral("web"), QStringLiteral("nginx"));
+    const QString nginx2 = topologyid::composeService(
+        QStringLiteral("web02"), QStringLiteral("web"), QStringLiteral("nginx"));
+    EXPECT_EQ(topology.edge(nginx1, topologyid::hostService(QStringLiteral("web01"), 6601))
+                  ->timeWaitServer,
+              37u);
+    EXPECT_EQ(topology.edge(nginx2, topologyid::hostService(QStringLiteral("web02"), 6601))
+                  ->timeWaitServer,
+              37u);
+}
+
+TEST(Topology, IdsAreStableAcrossReorderedSnapshots)
+{
+    const auto host = test::scenarioHost();
+    const Topology first = buildTopology(*host->attribution);
+
+    auto shuffled = test::scenarioHost();
+    std::mt19937 random(7);
+    std::shuffle(shuffled->snapshot.sockets.begin(), shuffled->snapshot.sockets.end(), random);
+    shuffled->attribute();
+    const Topology second = buildTopology(*shuffled->attribution);
+    EXPECT_EQ(idsOf(first), idsOf(second));
+    for (std::size_t i = 0; i < first.edges.size(); ++i) {
+        EXPECT_EQ(first.edges[i].counts, second.edges[i].counts);
+        EXPECT_EQ(first.edges[i].closer, second.edges[i].closer);
+    }
+}
+
+TEST(Topology, HostileNamesCannotForgeIds)
+{
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("h/x");
+    snapshot.finalize();
+    DockerInventory inventory;
+    inventory.containers = {container("e1", "a/b c>d\x1b[0m", "172.30.0.9", "172.30.0.1")};
+    inventory.containers[0].composeProject = QStringLiteral("p/q");
+    inventory.containers[0].composeService = QString(QStringLiteral("s") + QChar(0x202e));
+    const Attribution attribution(snapshot, inventory, {});
+    const Topology topology = buildTopology(attribution);
+    ASSERT_EQ(topology.nodes.size(), 2u); // the host and the container
+    const TopologyNode *node =
+        topology.node(topologyid::composeService(QStringLiteral("h/x"), QStringLiteral("p/q"),
+                                                 QString(QStringLiteral("s") + QChar(0x202e))));
+    ASSERT_NE(node, nullptr);
+    EXPECT_EQ(node->id, QStringLiteral("h%2Fx/compose/p%2Fq/s%E2%80%AE"));
+    EXPECT_EQ(node->label, QStringLiteral("p/q/s\\u{202e}"));
+    EXPECT_EQ(node->containerNames, QStringList{QStringLiteral("a/b c>d\x1b[0m")});
+}
