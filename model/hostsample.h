@@ -1,6 +1,8 @@
 #pragma once
 
+#include "attribution.h"
 #include "cputimes.h"
+#include "docker/dockerinventory.h"
 #include "kernelcounters.h"
 #include "snapshot.h"
 
@@ -30,6 +32,12 @@ struct HostSample
     KernelCounters counters;
     ProcStat procStat;
     SnapshotPtr table; // only on samples where the probe read the socket table
+    // Only on samples where the probe read the docker inventory (every 10 s): the containers
+    // and networks, or DockerInventory::error when docker is missing or access is denied.
+    std::shared_ptr<const DockerInventory> docker;
+    // With every table: which namespace belongs to which container, and which namespaces the
+    // probe knew of but could not read. The table's sockets carry their netns.
+    std::shared_ptr<const NamespaceMap> namespaces;
     QList<SourceIssue> issues;
 };
 
