@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -46,6 +47,11 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
         m_stateFilter->addItem(tcpStateName(state), stateIndex(state));
     m_stateFilter->setToolTip(tr("Show only sockets in this TCP state"));
 
+    m_containerFilter = new QComboBox(this);
+    m_containerFilter->setObjectName(QStringLiteral("containerFilter"));
+    m_containerFilter->setToolTip(tr("Show only the sockets of one container, or the host's own"));
+    m_containerFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+
     m_textFilter = new QLineEdit(this);
     m_textFilter->setObjectName(QStringLiteral("textFilter"));
     m_textFilter->setPlaceholderText(tr("Filter by address or port (Ctrl+F)"));
@@ -62,6 +68,7 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
 
     m_groupLabel = new QLabel(this);
     m_groupLabel->setObjectName(QStringLiteral("groupFilterLabel"));
+    m_groupLabel->setTextFormat(Qt::PlainText); // it quotes remote names
     m_clearGroup = new QToolButton(this);
     m_clearGroup->setText(tr("Show all"));
     m_clearGroup->setToolTip(tr("Remove the group filter"));
@@ -86,11 +93,15 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
     m_table->setColumnWidth(ConnectionTableModel::LocalColumn, endpointWidth);
     m_table->setColumnWidth(ConnectionTableModel::RemoteColumn, endpointWidth);
     m_table->setColumnWidth(
+        ConnectionTableModel::ContainerColumn,
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("shop-inventory-1__")));
+    m_table->setColumnWidth(
         ConnectionTableModel::StateColumn,
         m_table->fontMetrics().horizontalAdvance(QStringLiteral("ESTABLISHED_")) + 16);
 
     auto *filterBar = new QHBoxLayout;
     filterBar->addWidget(m_stateFilter);
+    filterBar->addWidget(m_containerFilter);
     filterBar->addWidget(m_textFilter, 1);
     filterBar->addWidget(m_groupLabel);
     filterBar->addWidget(m_clearGroup);
@@ -109,6 +120,11 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
         applyStateFilter();
         QSettings().setValue(QStringLiteral("connections/state"), m_stateFilter->currentData());
     });
+    updateContainerFilter(nullptr);
+    connect(m_containerFilter, &QComboBox::currentIndexChanged, this,
+            &ConnectionsView::applyContainerFilter);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ConnectionsView::emitSelection);
     connect(m_textFilter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setTextFilter(text);
         updateCount();
@@ -130,7 +146,9 @@ void ConnectionsView::onCurrentHostChanged(const QString &hostId)
     clearGroup(); // a group of another host's table means nothing here
     m_model->clear();
     if (const SnapshotPtr table = m_workbench->latestTable(hostId))
-        m_model->applySnapshot(table);
+        applyTable(table, m_workbench->latestDocker(hostId), m_workbench->latestNamespaces(hostId));
+    else
+        updateContainerFilter(m_workbench->latestDocker(hostId).get());
     updateCount();
 }
 
@@ -138,12 +156,80 @@ void ConnectionsView::onTable(const QString &hostId, const SnapshotPtr &table)
 {
     if (hostId != m_workbench->currentHost())
         return;
-    m_model->applySnapshot(table);
+    applyTable(table, m_workbench->latestDocker(hostId), m_workbench->latestNamespaces(hostId));
+}
+
+void ConnectionsView::applyTable(const SnapshotPtr &table,
+                                 std::shared_ptr<const DockerInventory> inventory,
+                                 std::shared_ptr<const NamespaceMap> namespaces)
+{
+    updateContainerFilter(inventory.get());
+    m_model->applySnapshot(table, std::move(inventory), std::move(namespaces));
+    updateCount();
+}
+
+void ConnectionsView::updateContainerFilter(const DockerInventory *inventory)
+{
+    // Entries by owner id (ConnectionTableModel::OwnerIdRole); the choice survives a refill
+    // while its container exists.
+    QList<QPair<QString, QString>> entries; // display, owner id
+    if (inventory) {
+        for (const Container &container : inventory->containers)
+            entries.append({safeDisplayText(container.name), container.id});
+        std::sort(entries.begin(), entries.end());
+    }
+    QStringList ids;
+    for (const auto &entry : std::as_const(entries))
+        ids << entry.second;
+    QStringList shownIds;
+    for (int i = 2; i < m_containerFilter->count(); ++i)
+        shownIds << m_containerFilter->itemData(i).toString();
+    if (m_containerFilter->count() >= 2 && ids == shownIds)
+        return;
+    const QVariant current = m_containerFilter->currentData();
+    const QSignalBlocker blocker(m_containerFilter);
+    m_containerFilter->clear();
+    // Null data: every socket; an empty string: the host's own (not in any container).
+    m_containerFilter->addItem(tr("All containers and host"), QVariant());
+    m_containerFilter->addItem(tr("Host only"), QString());
+    for (const auto &entry : std::as_const(entries))
+        m_containerFilter->addItem(entry.first, entry.second);
+    const int index = current.isNull() ? 0 : m_containerFilter->findData(current);
+    m_containerFilter->setCurrentIndex(qMax(0, index));
+    applyContainerFilter();
+}
+
+void ConnectionsView::applyContainerFilter()
+{
+    const QVariant owner = m_containerFilter->currentData();
+    m_proxy->setOwnerFilter(owner.isNull() ? std::nullopt
+                                           : std::optional<QString>(owner.toString()));
+    updateCount();
+}
+
+void ConnectionsView::emitSelection()
+{
+    QList<SocketKey> keys;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    keys.reserve(rows.size());
+    for (const QModelIndex &row : rows)
+        keys.append(row.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>());
+    emit selectedSocketsChanged(keys);
+}
+
+void ConnectionsView::showSockets(const QSet<SocketKey> &keys, const QString &display)
+{
+    m_proxy->clearGroupFilter();
+    m_proxy->setSocketFilter(keys);
+    m_groupLabel->setText(tr("Graph: %1").arg(display));
+    m_groupLabel->show();
+    m_clearGroup->show();
     updateCount();
 }
 
 void ConnectionsView::showGroup(Grouping grouping, const GroupKey &key, const QString &display)
 {
+    m_proxy->clearSocketFilter();
     m_proxy->setGroupFilter(grouping, key);
     m_groupLabel->setText(tr("Group: %1 (%2)").arg(display, groupingName(grouping)));
     m_groupLabel->show();
@@ -154,6 +240,7 @@ void ConnectionsView::showGroup(Grouping grouping, const GroupKey &key, const QS
 void ConnectionsView::clearGroup()
 {
     m_proxy->clearGroupFilter();
+    m_proxy->clearSocketFilter();
     m_groupLabel->hide();
     m_clearGroup->hide();
     updateCount();

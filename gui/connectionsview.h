@@ -1,9 +1,14 @@
 #pragma once
 
+#include "model/attribution.h"
+#include "model/docker/dockerinventory.h"
 #include "model/snapshot.h"
 #include "model/socketgrouper.h"
 
+#include <QSet>
 #include <QWidget>
+
+#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -34,18 +39,34 @@ public:
 
     // Shows only the sockets of one group of the Endpoints view, with a visible way back.
     void showGroup(Grouping grouping, const GroupKey &key, const QString &display);
+    // Shows only these sockets (a node or an edge picked in the topology graph), same way back.
+    void showSockets(const QSet<SocketKey> &keys, const QString &display);
     void clearGroup();
+
+    // Shows a table with its host's inventory and namespace map (the Container column and
+    // filter, per-namespace sides). What the workbench's tables go through; public for tests.
+    void applyTable(const SnapshotPtr &table, std::shared_ptr<const DockerInventory> inventory,
+                    std::shared_ptr<const NamespaceMap> namespaces);
+    QComboBox *containerFilter() const { return m_containerFilter; }
+
+signals:
+    // The sockets of the selected rows (the graph highlights their edges).
+    void selectedSocketsChanged(const QList<twbench::SocketKey> &keys);
 
 private:
     void onCurrentHostChanged(const QString &hostId);
     void onTable(const QString &hostId, const SnapshotPtr &table);
     void applyStateFilter();
+    void applyContainerFilter();
+    void updateContainerFilter(const DockerInventory *inventory);
+    void emitSelection();
     void updateCount();
 
     Workbench *m_workbench;                   // Not owned.
     ConnectionTableModel *m_model = nullptr;  // Owned (child).
     ConnectionFilterProxy *m_proxy = nullptr; // Owned (child).
     QComboBox *m_stateFilter = nullptr;
+    QComboBox *m_containerFilter = nullptr;
     QLineEdit *m_textFilter = nullptr;
     QLabel *m_countLabel = nullptr;
     QLabel *m_groupLabel = nullptr;

@@ -2,6 +2,7 @@
 
 #include "servertext.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -101,6 +102,25 @@ CredentialDialog::CredentialDialog(const CredentialRequest &request, QWidget *pa
     form->addRow(promptLabel, m_secret);
     layout->addLayout(form);
 
+    // What the Workbench answers from the keychain is what may be stored there: a password,
+    // never a key passphrase or an answer the server lets us show.
+    const bool storable =
+        request.kind == CredentialRequest::Kind::Password ||
+        (request.kind == CredentialRequest::Kind::KeyboardInteractive && !request.echo);
+    if (storable) {
+        if (!request.keychainNote.isEmpty()) {
+            auto *note = plainLabel(escapeServerText(request.keychainNote, false, 500), this);
+            note->setObjectName(QStringLiteral("keychainNoteLabel"));
+            layout->addWidget(note);
+        }
+        m_keychain = new QCheckBox(tr("&Remember in the system keychain"), this);
+        m_keychain->setObjectName(QStringLiteral("keychainCheck"));
+        m_keychain->setChecked(request.useKeychain);
+        m_keychain->setToolTip(tr("Saved only after the login succeeded, and only in the "
+                                  "system keychain, never in a file."));
+        layout->addWidget(m_keychain);
+    }
+
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -123,8 +143,10 @@ void CredentialDialog::done(int result)
         CredentialReply reply;
         reply.id = m_request.id;
         reply.cancelled = result != QDialog::Accepted;
-        if (!reply.cancelled)
+        if (!reply.cancelled) {
             reply.secret = m_secret->text().toUtf8();
+            reply.storeInKeychain = m_keychain && m_keychain->isChecked();
+        }
         // Wiped before anything else runs. clear() keeps an undo step; setText() drops the
         // line edit's history, so the secret cannot come back with Ctrl+Z either.
         m_secret->clear();

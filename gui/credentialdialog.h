@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -14,6 +15,8 @@ namespace twbench {
 // (name, instruction, prompt) is shown as plain text with control characters escaped. On OK
 // the typed text goes into CredentialReply::secret, the line edit is wiped at once, and
 // `replied` carries the reply; the dialog keeps no copy. Cancel replies with `cancelled`.
+// For a password (not a key passphrase) it offers "remember in the system keychain", checked
+// when the host opted in, and says why a stored password was not used (request.keychainNote).
 // Open it with open(), never exec(): the rest of the GUI keeps running meanwhile.
 class CredentialDialog final : public QDialog
 {
@@ -30,6 +33,8 @@ public:
 
     const CredentialRequest &request() const { return m_request; }
     QLineEdit *secretEdit() const { return m_secret; }
+    // nullptr for a passphrase or a visible answer: those are never stored.
+    QCheckBox *keychainCheck() const { return m_keychain; }
 
     void done(int result) override;
 
@@ -40,6 +45,7 @@ signals:
 private:
     CredentialRequest m_request;
     QLineEdit *m_secret = nullptr;
+    QCheckBox *m_keychain = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     bool m_replied = false;
 };

@@ -2,6 +2,8 @@
 
 #include "workbench.h"
 
+#include "model/attribution.h"
+#include "model/docker/dockerinventory.h"
 #include "model/endpointgroupmodel.h"
 #include "model/variantsortproxy.h"
 
@@ -115,6 +117,29 @@ void EndpointsView::onTable(const QString &hostId, const SnapshotPtr &table)
         return;
     m_pending = table;
     startGrouping();
+}
+
+// Container names by network namespace, so a container's endpoints read as its own (a display
+// label only: the grouping itself keys on the namespace).
+QHash<std::uint64_t, QString> EndpointsView::namespaceLabels() const
+{
+    QHash<std::uint64_t, QString> labels;
+    const QString hostId = m_workbench->currentHost();
+    const std::shared_ptr<const NamespaceMap> namespaces = m_workbench->latestNamespaces(hostId);
+    const std::shared_ptr<const DockerInventory> docker = m_workbench->latestDocker(hostId);
+    if (!namespaces || !docker)
+        return labels;
+    for (const Container &container : docker->containers) {
+        const auto netns = namespaces->containerNetns.constFind(container.id);
+        if (netns == namespaces->containerNetns.constEnd() || *netns == namespaces->hostNetns)
+            continue;
+        QString &label = labels[*netns];
+        // Containers sharing a namespace (pods, --network container:) are listed together.
+        label = label.isEmpty()
+                    ? safeDisplayText(container.name, 40)
+                    : label + QStringLiteral(", ") + safeDisplayText(container.name, 40);
+    }
+    return labels;
 }
 
 void EndpointsView::startGrouping()

@@ -48,6 +48,7 @@ private:
     void startGrouping();
     void onGroupingFinished();
     Grouping currentGrouping() const;
+    QHash<std::uint64_t, QString> namespaceLabels() const;
     void activateRow(const QModelIndex &proxyIndex);
 
     Workbench *m_workbench;                // Not owned.

@@ -106,9 +106,9 @@ void HostDialog::buildForm()
                                   "~/.ssh/config; %h and %p stand for the host and port."));
     m_keychain = new QCheckBox(tr("Remember the password in the system &keychain"), m_connection);
     m_keychain->setObjectName(QStringLiteral("keychainCheck"));
-    m_keychain->setEnabled(false);
-    m_keychain->setToolTip(tr("Needs QtKeychain, which this build of twbench does not include. "
-                              "Passwords are asked for when needed and never written to disk."));
+    m_keychain->setToolTip(tr("The password is kept in the system keychain (Secret Service), "
+                              "never in a file, and saved only after a successful login. "
+                              "Turning this off deletes the stored password."));
 
     auto *addressRow = new QHBoxLayout;
     addressRow->addWidget(m_address, 1);

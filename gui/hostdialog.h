@@ -18,7 +18,8 @@ namespace twbench {
 // Adds, edits or duplicates one host. Every change is checked at once with
 // HostSpec::validationError(); the first problem shows under the form and OK stays disabled
 // until there is none. The dialog never sees a secret: a password is asked for when a
-// connection needs it (CredentialDialog), not here.
+// connection needs it (CredentialDialog), not here; the keychain check box only opts the host
+// in or out (out deletes the stored password, see Workbench::updateHost).
 class HostDialog final : public QDialog
 {
     Q_OBJECT

@@ -10,6 +10,7 @@
 #include "hostkeyrefusaldialog.h"
 #include "servertext.h"
 #include "sshimportdialog.h"
+#include "topologyview.h"
 #include "workbench.h"
 
 #include "model/hostlistmodel.h"
@@ -66,6 +67,25 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
     resizeDocks({chartsDock}, {340}, Qt::Vertical);
 
+    // The graph is a dock beside the tables, not a tab: the operator reads callers → nginx →
+    // API there and clicks an edge to see its sockets in the table next to it, both at once.
+    m_topology = new TopologyView(workbench, this);
+    auto *topologyDock = new QDockWidget(tr("Topology"), this);
+    topologyDock->setObjectName(QStringLiteral("topologyDock"));
+    topologyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                              QDockWidget::DockWidgetFloatable);
+    topologyDock->setWidget(m_topology);
+    addDockWidget(Qt::RightDockWidgetArea, topologyDock);
+    resizeDocks({topologyDock}, {620}, Qt::Horizontal);
+    connect(m_topology, &TopologyView::socketsPicked, this,
+            [this](const QSet<SocketKey> &keys, const QString &display) {
+                m_connections->showSockets(keys, display);
+                m_tabs->setCurrentWidget(m_connections);
+            });
+    connect(m_topology, &TopologyView::pickCleared, m_connections, &ConnectionsView::clearGroup);
+    connect(m_connections, &ConnectionsView::selectedSocketsChanged, m_topology,
+            &TopologyView::highlightSockets);
+
     connect(m_endpoints, &EndpointsView::drillDown, this,
             [this](Grouping grouping, const GroupKey &key, const QString &display) {
                 m_connections->showGroup(grouping, key, display);
@@ -79,6 +99,15 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
 
     connect(m_workbench, &Workbench::currentHostChanged, this, &MainWindow::onCurrentHostChanged);
     connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateStatusBar);
+    // A password that could not be stored or deleted must not fail silently: the operator opted
+    // in and would otherwise believe it was kept (or gone).
+    connect(m_workbench, &Workbench::keychainProblem, this,
+            [this](const QString &hostId, const QString &message) {
+                HostListModel *hosts = m_workbench->hostListModel();
+                const QString name =
+                    hosts->index(hosts->rowOf(hostId), 0).data(Qt::DisplayRole).toString();
+                statusBar()->showMessage(tr("Keychain, %1: %2").arg(name, message), 15000);
+            });
     connect(m_workbench, &Workbench::sampleArrived, this, &MainWindow::updateStatusBar);
     connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateHostActions);
     connect(m_workbench, &Workbench::currentHostChanged, this, &MainWindow::updateHostActions);
@@ -416,6 +445,11 @@ void MainWindow::createActions()
     chartsToggle->setText(tr("C&harts"));
     chartsToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     viewMenu->addAction(chartsToggle);
+    QAction *topologyToggle =
+        findChild<QDockWidget *>(QStringLiteral("topologyDock"))->toggleViewAction();
+    topologyToggle->setText(tr("&Topology"));
+    topologyToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    viewMenu->addAction(topologyToggle);
 
     m_hostMenu = menuBar()->addMenu(tr("H&osts"));
     m_hostMenu->addActions({m_addHost, m_importHosts});

@@ -24,6 +24,7 @@ class CredentialDialog;
 class HostKeyDialog;
 class HostKeyRefusalDialog;
 class EndpointsView;
+class TopologyView;
 class Workbench;
 struct HostStatus;
 
@@ -40,6 +41,7 @@ public:
     ConnectionsView *connectionsView() const { return m_connections; }
     EndpointsView *endpointsView() const { return m_endpoints; }
     ChartsView *chartsView() const { return m_charts; }
+    TopologyView *topologyView() const { return m_topology; }
     QTabWidget *tabs() const { return m_tabs; }
     QListView *hostsView() const { return m_hostsView; }
     HostKeyDialog *hostKeyDialog() const;
@@ -83,6 +85,7 @@ private:
     ConnectionsView *m_connections = nullptr;
     EndpointsView *m_endpoints = nullptr;
     ChartsView *m_charts = nullptr;
+    TopologyView *m_topology = nullptr;
     QListView *m_hostsView = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_sampleLabel = nullptr;

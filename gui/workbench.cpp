@@ -2,16 +2,30 @@
 
 #include <QDateTime>
 
+#include "passwordvault.h"
+
 #include "model/hostlistmodel.h"
 #include "model/timeline.h"
 #include "remote/fleet.h"
 #include "remote/hoststore.h"
+#include "remote/sshsession.h"
 
 #include <algorithm>
 
 namespace twbench {
 
 namespace {
+
+// A request the keychain can answer: a login password, or a keyboard-interactive prompt that
+// asks for one without echo (what sshd's PAM password prompt looks like). Anything else (a key
+// passphrase, a one-time code, a visible answer) is always typed.
+bool isPasswordLike(const CredentialRequest &request)
+{
+    if (request.kind == CredentialRequest::Kind::Password)
+        return true;
+    return request.kind == CredentialRequest::Kind::KeyboardInteractive && !request.echo &&
+           request.prompt.contains(QLatin1String("password"), Qt::CaseInsensitive);
+}
 
 bool isRefusal(HostKeyVerdict verdict)
 {
@@ -25,6 +39,8 @@ Workbench::Workbench(QObject *parent)
     : QObject(parent)
     , m_fleet(new Fleet(this))
     , m_hosts(new HostListModel(this))
+    , m_ownVault(new KeychainVault(this))
+    , m_vault(m_ownVault)
 {
     connect(m_fleet, &Fleet::sampleReady, this, &Workbench::onSample);
     connect(m_fleet, &Fleet::statusChanged, this, &Workbench::onStatus);
@@ -36,6 +52,13 @@ Workbench::~Workbench()
 {
     // The fleet joins its worker threads; do it before the timelines they feed go away.
     m_fleet->removeAll();
+    for (auto &[hostId, pending] : m_pendingPasswords)
+        wipeSecret(pending.secret);
+}
+
+void Workbench::setPasswordVault(PasswordVault *vault)
+{
+    m_vault = vault ? vault : m_ownVault;
 }
 
 void Workbench::restoreHosts()
@@ -84,7 +107,16 @@ bool Workbench::updateHost(const HostSpec &spec)
     if (m_specs[index] == spec)
         return true;
     const bool renamed = m_specs[index].displayName != spec.displayName;
+    const HostSpec old = m_specs[index];
     m_specs[index] = spec;
+    // The host restarts: a password typed for the old spec is not stored. Keychain use turned
+    // off, or another account: the stored password goes (m_specs already holds the new spec,
+    // so a duplicate still using the old entry keeps it).
+    discardPendingPassword(spec.id);
+    m_answeredFromVault.remove(spec.id);
+    if (old.useKeychain &&
+        (!spec.useKeychain || PasswordVault::keyFor(old) != PasswordVault::keyFor(spec)))
+        forgetPassword(old);
     if (renamed) {
         // HostListModel has no rename: the rows from this one on are listed anew, in order,
         // with their state and last sample, and the current host is selected again.
@@ -116,7 +148,10 @@ bool Workbench::removeHost(const QString &hostId)
     m_fleet->removeHost(hostId);
     m_hosts->removeHost(hostId);
     m_hostData.erase(hostId);
-    m_specs.removeAt(index);
+    const HostSpec removed = m_specs.takeAt(index);
+    m_answeredFromVault.remove(hostId);
+    if (removed.useKeychain)
+        forgetPassword(removed);
     if (m_currentHost == hostId)
         setCurrentHost(m_hosts->rowCount() > 0 ? m_hosts->hostIdAt(0) : QString());
     save();
@@ -179,6 +214,18 @@ HostSamplePtr Workbench::latestSample(const QString &hostId) const
     return it == m_hostData.end() ? nullptr : it->second.latestSample;
 }
 
+std::shared_ptr<const DockerInventory> Workbench::latestDocker(const QString &hostId) const
+{
+    const auto it = m_hostData.find(hostId);
+    return it == m_hostData.end() ? nullptr : it->second.docker;
+}
+
+std::shared_ptr<const NamespaceMap> Workbench::latestNamespaces(const QString &hostId) const
+{
+    const auto it = m_hostData.find(hostId);
+    return it == m_hostData.end() ? nullptr : it->second.namespaces;
+}
+
 std::optional<std::int64_t> Workbench::remoteNowMs(const QString &hostId) const
 {
     const auto it = m_hostData.find(hostId);
@@ -229,9 +276,20 @@ std::optional<CredentialRequest> Workbench::takeCredentialRequest()
 
 void Workbench::provideCredentials(const QString &hostId, CredentialReply reply)
 {
-    if (m_hostData.count(hostId) != 0)
+    const int index = indexOf(hostId);
+    if (index >= 0) {
+        // Whatever was typed before did not get this host in.
+        discardPendingPassword(hostId);
+        if (reply.storeInKeychain && !reply.cancelled && !reply.secret.isEmpty()) {
+            // A deep copy: the worker wipes the buffer it is handed, and with it every copy
+            // that shares it.
+            m_pendingPasswords[hostId] = {
+                PasswordVault::keyFor(m_specs[index]),
+                QByteArray(reply.secret.constData(), reply.secret.size())};
+        }
         m_fleet->provideCredentials(hostId, reply);
-    // Our copy: the fleet wipes its own once used.
+    }
+    // Our copy: the fleet wipes its own once used (fill detaches from it, wiping only ours).
     reply.secret.fill('\0');
 }
 
@@ -258,12 +316,119 @@ void Workbench::onHostKeyQuestion(const QString &hostId, const HostKeyQuestion &
 
 void Workbench::onCredentialsNeeded(const QString &hostId, const CredentialRequest &request)
 {
-    if (m_hostData.count(hostId) == 0)
+    const int index = indexOf(hostId);
+    if (index < 0)
         return;
     CredentialRequest r = request;
     r.hostId = hostId;
-    m_credentialRequests.push_back(r);
+    // Asked again: the password typed last time (if any) was not the one that got in.
+    discardPendingPassword(hostId);
+    if (isPasswordLike(r)) {
+        const HostSpec &spec = m_specs[index];
+        r.useKeychain = spec.useKeychain;
+        const bool lastFromVault = m_answeredFromVault.remove(hostId);
+        if (lastFromVault && r.attempt >= 2)
+            r.keychainNote = tr("The password stored in the system keychain was not accepted.");
+        // Only the first attempt: a rejected stored password is not tried again.
+        if (spec.useKeychain && r.attempt == 1 && !lastFromVault) {
+            readFromVault(spec, r);
+            return;
+        }
+    }
+    queueCredentialRequest(r);
+}
+
+void Workbench::queueCredentialRequest(const CredentialRequest &request)
+{
+    m_credentialRequests.push_back(request);
     emit credentialRequestQueued();
+}
+
+void Workbench::readFromVault(const HostSpec &spec, const CredentialRequest &request)
+{
+    m_vaultReads[request.id] = request.hostId;
+    m_vault->read(
+        PasswordVault::keyFor(spec), this, [this, request](PasswordVault::Result &result) {
+            // Dropped meanwhile: the host was removed or disconnected.
+            const auto it = m_vaultReads.find(request.id);
+            if (it == m_vaultReads.end() || it->second != request.hostId)
+                return;
+            m_vaultReads.erase(it);
+            if (indexOf(request.hostId) < 0)
+                return;
+            if (result.status == PasswordVault::Status::Ok) {
+                m_answeredFromVault.insert(request.hostId);
+                CredentialReply reply;
+                reply.id = request.id;
+                // A deep copy: the vault wipes `result.secret` when we return,
+                // and the worker must still read it.
+                reply.secret = QByteArray(result.secret.constData(), result.secret.size());
+                provideCredentials(request.hostId, std::move(reply));
+                return;
+            }
+            CredentialRequest asked = request;
+            if (result.status == PasswordVault::Status::Failed) {
+                asked.keychainNote = result.error;
+                emit keychainProblem(request.hostId, result.error);
+            }
+            queueCredentialRequest(asked);
+        });
+}
+
+void Workbench::storePendingPassword(const QString &hostId)
+{
+    auto node = m_pendingPasswords.extract(hostId);
+    if (node.empty())
+        return;
+    PendingPassword &pending = node.mapped();
+    // The operator checked "remember": that opts the host in from now on. Only our copy of
+    // the spec changes; the fleet does not use the flag, so the host is not restarted.
+    const int index = indexOf(hostId);
+    if (index >= 0 && !m_specs[index].useKeychain) {
+        m_specs[index].useKeychain = true;
+        save();
+    }
+    m_vault->write(
+        pending.key, pending.secret, this, [this, hostId](PasswordVault::Result &result) {
+            if (result.status == PasswordVault::Status::Ok) {
+                emit keychainUpdated(hostId);
+                return;
+            }
+            emit keychainProblem(
+                hostId,
+                tr("The password was not saved in the system keychain: %1").arg(result.error));
+        });
+    // The vault keeps a copy of its own until the write is done.
+    wipeSecret(pending.secret);
+}
+
+void Workbench::discardPendingPassword(const QString &hostId)
+{
+    const auto it = m_pendingPasswords.find(hostId);
+    if (it == m_pendingPasswords.end())
+        return;
+    wipeSecret(it->second.secret);
+    m_pendingPasswords.erase(it);
+}
+
+void Workbench::forgetPassword(const HostSpec &spec)
+{
+    const QString key = PasswordVault::keyFor(spec);
+    const bool shared = std::any_of(m_specs.begin(), m_specs.end(), [&](const HostSpec &other) {
+        return other.useKeychain && PasswordVault::keyFor(other) == key;
+    });
+    if (shared)
+        return;
+    const QString hostId = spec.id;
+    m_vault->remove(key, this, [this, hostId](PasswordVault::Result &result) {
+        if (result.status == PasswordVault::Status::Ok) {
+            emit keychainUpdated(hostId);
+            return;
+        }
+        emit keychainProblem(
+            hostId, tr("The stored password could not be removed from the system keychain: %1")
+                        .arg(result.error));
+    });
 }
 
 void Workbench::dropQuestionsOf(const QString &hostId)
@@ -279,6 +444,8 @@ void Workbench::dropQuestionsOf(const QString &hostId)
     }
     std::erase_if(m_credentialRequests,
                   [&hostId](const CredentialRequest &r) { return r.hostId == hostId; });
+    std::erase_if(m_vaultReads, [&hostId](const auto &read) { return read.second == hostId; });
+    discardPendingPassword(hostId);
     for (const std::uint64_t id : dropped)
         emit hostKeyQuestionDropped(id);
 }
@@ -296,6 +463,11 @@ void Workbench::onSample(const QString &hostId, const HostSamplePtr &sample)
     // Stored before any signal, so every listener sees the sample and its table together.
     if (sample->table)
         data.latestTable = sample->table;
+    if (sample->docker)
+        data.docker = sample->docker;
+    // The map belongs to the table it came with; a table without one has only host sockets.
+    if (sample->table)
+        data.namespaces = sample->namespaces;
     m_hosts->applySample(*sample);
     emit sampleArrived(hostId, sample);
     if (sample->table)
@@ -308,6 +480,20 @@ void Workbench::onStatus(const QString &hostId, const HostStatus &status)
     if (it == m_hostData.end())
         return;
     it->second.status = status;
+    switch (status.state) {
+    case HostState::Streaming:
+        // Logged in: the password typed with "remember" was the right one.
+        m_answeredFromVault.remove(hostId);
+        storePendingPassword(hostId);
+        break;
+    case HostState::Retrying:
+    case HostState::Failed:
+    case HostState::Stopped:
+        discardPendingPassword(hostId);
+        break;
+    default:
+        break;
+    }
     m_hosts->setStatus(hostId, status);
     emit statusChanged(hostId, status);
 }

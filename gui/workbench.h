@@ -6,8 +6,10 @@
 #include "remote/knownhosts.h"
 #include "remote/sshtypes.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QObject>
+#include <QSet>
 
 #include <cstdint>
 #include <deque>
@@ -20,6 +22,7 @@ namespace twbench {
 class Fleet;
 class HostListModel;
 class HostStore;
+class PasswordVault;
 class Timeline;
 
 // The GUI-side owner of what the hosts report: the fleet of workers, the hosts list model, one
@@ -41,6 +44,10 @@ public:
 
     // Not owned; nullptr: nothing is saved. Set it before restoreHosts().
     void setHostStore(HostStore *store) { m_store = store; }
+    // Where passwords of hosts with HostSpec::useKeychain are kept. Not owned; nullptr: the
+    // workbench's own KeychainVault (the system keychain). Tests inject an in-memory one.
+    void setPasswordVault(PasswordVault *vault);
+    PasswordVault *passwordVault() const { return m_vault; }
     // Adds the hosts the store holds (the local workstation first). Without a store: the
     // local workstation only.
     void restoreHosts();
@@ -68,6 +75,10 @@ public:
     const Timeline *timeline(const QString &hostId) const;
     SnapshotPtr latestTable(const QString &hostId) const;
     HostSamplePtr latestSample(const QString &hostId) const;
+    // The newest docker inventory (it comes every 10 s, not with every table) and namespace
+    // map the host reported; nullptr before the first.
+    std::shared_ptr<const DockerInventory> latestDocker(const QString &hostId) const;
+    std::shared_ptr<const NamespaceMap> latestNamespaces(const QString &hostId) const;
     HostStatus status(const QString &hostId) const;
     // "Now" on the host's own clock, estimated from the last sample's arrival (remote clocks
     // drift from ours); nullopt before the first sample. Charts end their time axis here, so
@@ -85,12 +96,20 @@ public:
     bool hasCredentialRequest() const { return !m_credentialRequests.empty(); }
     // The oldest request, taken off the queue; the caller must answer it.
     std::optional<CredentialRequest> takeCredentialRequest();
-    // Hands the reply to the fleet, then overwrites the secret.
+    // Hands the reply to the fleet, then overwrites the secret. With `storeInKeychain`, a copy
+    // is kept until the host reaches Streaming and then written to the keychain (never before:
+    // a mistyped password must not be stored), or wiped when the login does not get through.
     void provideCredentials(const QString &hostId, CredentialReply reply);
 
     // Fleet's question signals land here; public so tests can ask without an SSH server.
     void onHostKeyQuestion(const QString &hostId, const HostKeyQuestion &question);
+    // A password request of a host with useKeychain is first answered from the keychain (on
+    // the first attempt only); the dialog is the fallback.
     void onCredentialsNeeded(const QString &hostId, const CredentialRequest &request);
+    // Fleet's status changes land here; public so tests can say how a login went.
+    void onStatus(const QString &hostId, const HostStatus &status);
+    // Fleet's samples land here; public so tests can feed samples without a probe.
+    void onSample(const QString &hostId, const HostSamplePtr &sample);
 
 signals:
     void currentHostChanged(const QString &hostId);
@@ -107,10 +126,20 @@ signals:
     // A Changed / OtherType / Revoked key: nothing to answer, only to show.
     void hostKeyRefused(const twbench::HostKeyQuestion &question);
     void credentialRequestQueued();
+    // The keychain could not be read, written or cleaned up; `message` is translated. The
+    // login goes on without it (the password is asked for).
+    void keychainProblem(const QString &hostId, const QString &message);
+    // A password of the host was written to, or removed from, the keychain.
+    void keychainUpdated(const QString &hostId);
 
 private:
-    void onSample(const QString &hostId, const HostSamplePtr &sample);
-    void onStatus(const QString &hostId, const HostStatus &status);
+    void queueCredentialRequest(const CredentialRequest &request);
+    void readFromVault(const HostSpec &spec, const CredentialRequest &request);
+    void storePendingPassword(const QString &hostId);
+    void discardPendingPassword(const QString &hostId);
+    // Deletes the stored password of `spec` unless another host with useKeychain uses the
+    // same account (a duplicated host shares its entry).
+    void forgetPassword(const HostSpec &spec);
     void save();
     void dropQuestionsOf(const QString &hostId);
     int indexOf(const QString &hostId) const;
@@ -120,6 +149,8 @@ private:
         std::unique_ptr<Timeline> timeline;
         HostSamplePtr latestSample;
         SnapshotPtr latestTable;
+        std::shared_ptr<const DockerInventory> docker;
+        std::shared_ptr<const NamespaceMap> namespaces;
         HostStatus status;
         std::int64_t clockOffsetMs = 0; // our clock minus the host's, at the last sample
     };
@@ -132,6 +163,21 @@ private:
     QString m_currentHost;
     std::deque<HostKeyQuestion> m_hostKeyQuestions;
     std::deque<CredentialRequest> m_credentialRequests;
+
+    PasswordVault *m_ownVault = nullptr; // Owned (child).
+    PasswordVault *m_vault = nullptr;    // m_ownVault, or one set by setPasswordVault()
+    // Passwords typed with "remember" checked, per host, waiting for the login to succeed.
+    struct PendingPassword
+    {
+        QString key;
+        QByteArray secret;
+    };
+    std::map<QString, PendingPassword> m_pendingPasswords;
+    // Keychain reads in flight: request id to host id.
+    std::map<std::uint64_t, QString> m_vaultReads;
+    // Hosts whose last password came from the keychain and that have not streamed since:
+    // asked again, they get the dialog (never the same stored password in a loop).
+    QSet<QString> m_answeredFromVault;
 };
 
 } // namespace twbench

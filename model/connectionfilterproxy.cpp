@@ -61,6 +61,28 @@ void ConnectionFilterProxy::clearGroupFilter()
     invalidateRowsFilter();
 }
 
+void ConnectionFilterProxy::setSocketFilter(QSet<SocketKey> keys)
+{
+    m_sockets = std::move(keys);
+    invalidateRowsFilter();
+}
+
+void ConnectionFilterProxy::clearSocketFilter()
+{
+    if (!m_sockets)
+        return;
+    m_sockets.reset();
+    invalidateRowsFilter();
+}
+
+void ConnectionFilterProxy::setOwnerFilter(std::optional<QString> ownerId)
+{
+    if (ownerId == m_owner)
+        return;
+    m_owner = std::move(ownerId);
+    invalidateRowsFilter();
+}
+
 bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *source = sourceModel();
@@ -70,6 +92,11 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
     // Cheapest first: the state is an int, the text needs two endpoints formatted.
     const auto state = static_cast<TcpState>(index.data(ConnectionTableModel::StateRole).toInt());
     if (m_stateMask != 0 && !(m_stateMask & (1u << stateIndex(state))))
+        return false;
+    if (m_owner && index.data(ConnectionTableModel::OwnerIdRole).toString() != *m_owner)
+        return false;
+    if (m_sockets &&
+        !m_sockets->contains(index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>()))
         return false;
     if (m_group) {
         const auto key = index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>();

@@ -3,7 +3,10 @@
 #include "socketgrouper.h"
 #include "tcpstate.h"
 
+#include "socket.h"
+
 #include <QList>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include <cstdint>
@@ -13,11 +16,13 @@ namespace twbench {
 
 // Sorts and filters a ConnectionTableModel (or any model giving its roles): sorting by
 // ConnectionTableModel::SortRole, so endpoints sort numerically (10.0.0.9 before 10.0.0.10,
-// IPv4 before IPv6) and numbers as numbers; filtering by three independent filters that all
-// must pass:
+// IPv4 before IPv6) and numbers as numbers; filtering by independent filters that all must
+// pass:
 //  - a set of states (empty: every state),
 //  - a text, matched case-insensitively as a substring of either endpoint as displayed,
-//  - a group (drill-down from the grouped table: only the sockets of one SocketGroup).
+//  - a group (drill-down from the grouped table: only the sockets of one SocketGroup),
+//  - a set of sockets (drill-down from the topology graph: the sockets of a node or an edge),
+//  - an owner (ConnectionTableModel::OwnerIdRole: one container, or the host's own sockets).
 class ConnectionFilterProxy final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -38,6 +43,16 @@ public:
     void clearGroupFilter();
     bool hasGroupFilter() const { return m_group.has_value(); }
 
+    // Only these sockets (by SocketKeyRole). An empty set shows nothing: an edge without
+    // sockets has none to show.
+    void setSocketFilter(QSet<SocketKey> keys);
+    void clearSocketFilter();
+    bool hasSocketFilter() const { return m_sockets.has_value(); }
+
+    // Only the sockets whose OwnerIdRole is `ownerId` (empty: the host's own); nullopt: all.
+    void setOwnerFilter(std::optional<QString> ownerId);
+    std::optional<QString> ownerFilter() const { return m_owner; }
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
@@ -52,6 +67,8 @@ private:
     std::uint32_t m_stateMask = 0; // bit stateIndex(state); 0: every state
     QString m_text;
     std::optional<GroupFilter> m_group;
+    std::optional<QSet<SocketKey>> m_sockets;
+    std::optional<QString> m_owner;
 };
 
 } // namespace twbench

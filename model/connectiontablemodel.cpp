@@ -14,15 +14,20 @@ enum ChangedRole : unsigned {
     DisplayBits = 1u << 0, // DisplayRole and SortRole
     StateBits = 1u << 1,
     SideBits = 1u << 2,
+    OwnerBits = 1u << 3,
 };
 
 QList<int> rolesOf(unsigned bits)
 {
     QList<int> roles{Qt::DisplayRole, ConnectionTableModel::SortRole};
-    if (bits & StateBits)
+    // ConnectionFilterProxy re-filters on changes of StateRole, its filter role: an owner
+    // change must re-run the container filter too.
+    if (bits & (StateBits | OwnerBits))
         roles.append(ConnectionTableModel::StateRole);
     if (bits & SideBits)
         roles.append(ConnectionTableModel::SideRole);
+    if (bits & OwnerBits)
+        roles.append(ConnectionTableModel::OwnerIdRole);
     return roles;
 }
 
@@ -72,6 +77,8 @@ QVariant ConnectionTableModel::data(const QModelIndex &index, int role) const
             return tcpStateName(socket.state);
         case SideColumn:
             return socketSideName(row.side);
+        case ContainerColumn:
+            return row.ownerName;
         case ReceiveQueueColumn:
             return QLocale().toString(socket.receiveQueue);
         case SendQueueColumn:
@@ -94,6 +101,8 @@ QVariant ConnectionTableModel::data(const QModelIndex &index, int role) const
             return int(socket.state);
         case SideColumn:
             return int(row.side);
+        case ContainerColumn:
+            return row.ownerName;
         case ReceiveQueueColumn:
             return socket.receiveQueue;
         case SendQueueColumn:
@@ -118,6 +127,8 @@ QVariant ConnectionTableModel::data(const QModelIndex &index, int role) const
         return QString(socket.local.toString() % u' ' % socket.remote.toString());
     case SocketKeyRole:
         return QVariant::fromValue(SocketKey::of(socket));
+    case OwnerIdRole:
+        return row.ownerId;
     default:
         return {};
     }
@@ -129,6 +140,9 @@ QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientati
         return {};
     if (role == Qt::TextAlignmentRole && isNumeric(section))
         return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    if (role == Qt::ToolTipRole && section == ContainerColumn)
+        return tr("The container whose network namespace holds the socket; empty for the host's "
+                  "own sockets.");
     if (role == Qt::ToolTipRole && section == SideColumn)
         return tr("server: the local endpoint is a listening port; client: the local port is "
                   "ephemeral. The side that holds TIME_WAIT closed the connection first.");
@@ -143,6 +157,8 @@ QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientati
         return tr("State");
     case SideColumn:
         return tr("Side");
+    case ContainerColumn:
+        return tr("Container");
     case ReceiveQueueColumn:
         return tr("Recv-Q");
     case SendQueueColumn:
@@ -165,6 +181,7 @@ QHash<int, QByteArray> ConnectionTableModel::roleNames() const
     names.insert(SideRole, "side");
     names.insert(FilterTextRole, "filterText");
     names.insert(SocketKeyRole, "socketKey");
+    names.insert(OwnerIdRole, "ownerId");
     return names;
 }
 
@@ -181,7 +198,9 @@ void ConnectionTableModel::clear()
     resetRows();
 }
 
-void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
+void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
+                                         std::shared_ptr<const DockerInventory> inventory,
+                                         std::shared_ptr<const NamespaceMap> namespaces)
 {
     if (!snapshot) {
         clear();
@@ -192,7 +211,36 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
     m_hostId = snapshot->hostId;
     m_snapshot = snapshot;
 
-    const ListenerIndex listeners(*snapshot);
+    static const DockerInventory noInventory;
+    const Attribution attribution(*snapshot, inventory ? *inventory : noInventory,
+                                  namespaces ? *namespaces : NamespaceMap());
+    // One owner per namespace, worked out once: a table has few namespaces and many sockets,
+    // and the strings are then shared by every row of a namespace.
+    struct Owner
+    {
+        QString id;
+        QString name;
+    };
+    QHash<std::uint64_t, Owner> owners;
+    const auto ownerOf = [&](std::uint64_t netns) -> const Owner & {
+        const std::uint64_t canonical = attribution.canonicalNetns(netns);
+        auto it = owners.find(canonical);
+        if (it != owners.end())
+            return *it;
+        Owner owner;
+        const EndpointOwner endpointOwner = attribution.ownerOfNamespace(netns);
+        if (endpointOwner.kind == OwnerKind::Container) {
+            const Container &container =
+                attribution.inventory().containers[size_t(endpointOwner.container)];
+            owner.id = container.id;
+            owner.name = safeDisplayText(container.name);
+        } else if (endpointOwner.kind == OwnerKind::Unknown) {
+            owner.id = QStringLiteral("netns:") + QString::number(canonical);
+            owner.name = tr("namespace %1").arg(canonical);
+        }
+        return *owners.insert(canonical, owner);
+    };
+
     std::vector<char> keep(m_rows.size(), 0);
     std::vector<Row> added;
     std::vector<ChangedRow> changed;
@@ -201,7 +249,9 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
 
     for (const Socket &socket : snapshot->sockets) {
         const SocketKey key = SocketKey::of(socket);
-        const SocketSide side = listeners.sideOf(socket);
+        // Per namespace: Snapshot::isListeningEndpoint mixes every namespace of the table.
+        const SocketSide side = attribution.sideOf(socket);
+        const Owner &owner = ownerOf(socket.netns);
         // New sockets get a provisional negative entry, -(position in `added` + 1), so a
         // repeated 4-tuple in the same table (which a parser should not give) is dropped here
         // rather than shown twice.
@@ -210,7 +260,7 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
         int &slot = m_index[key];
         if (m_index.size() != sizeBefore) {
             slot = -int(added.size()) - 1;
-            added.push_back({socket, side});
+            added.push_back({socket, side, owner.id, owner.name});
             continue;
         }
         const int row = slot;
@@ -223,13 +273,15 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot)
             bits |= DisplayBits | StateBits;
         if (current.side != side)
             bits |= DisplayBits | SideBits;
+        if (current.ownerId != owner.id || current.ownerName != owner.name)
+            bits |= DisplayBits | OwnerBits;
         if (current.socket.receiveQueue != socket.receiveQueue ||
             current.socket.sendQueue != socket.sendQueue || current.socket.uid != socket.uid ||
             current.socket.inode != socket.inode)
             bits |= DisplayBits;
         if (bits) {
             // dataChanged follows the change: the new values are in place when it is emitted.
-            current = {socket, side};
+            current = {socket, side, owner.id, owner.name};
             changed.push_back({row, bits});
         }
     }

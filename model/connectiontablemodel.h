@@ -1,5 +1,7 @@
 #pragma once
 
+#include "attribution.h"
+#include "docker/dockerinventory.h"
 #include "rowdiffmodel.h"
 #include "snapshot.h"
 #include "socket.h"
@@ -8,6 +10,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <memory>
 #include <vector>
 
 namespace twbench {
@@ -26,6 +29,10 @@ struct ConnectionRow
 {
     Socket socket;
     SocketSide side = SocketSide::Client;
+    // Who owns the local end (Attribution::ownerOfLocal): a container's id, "netns:<inode>" for
+    // a namespace the inventory does not explain, empty for the host itself.
+    QString ownerId;
+    QString ownerName; // the container's name, already through safeDisplayText(); empty: host
 
     SocketKey key() const { return SocketKey::of(socket); }
 };
@@ -41,6 +48,7 @@ public:
         RemoteColumn,       // remote endpoint
         StateColumn,        // kernel spelling: TIME_WAIT
         SideColumn,         // server / client / listening
+        ContainerColumn,    // owner of the local end: container name; empty for the host
         ReceiveQueueColumn, // Recv-Q, bytes
         SendQueueColumn,    // Send-Q, bytes
         UidColumn,          // empty when the source does not give it (ss, netstat)
@@ -63,6 +71,9 @@ public:
         // Same on every column: the row's SocketKey (QVariant::fromValue), to find a row again
         // or to drill down from it.
         SocketKeyRole,
+        // Same on every column: ConnectionRow::ownerId (the container's id, empty for the
+        // host), for the container filter.
+        OwnerIdRole,
     };
 
     explicit ConnectionTableModel(QObject *parent = nullptr);
@@ -77,13 +88,18 @@ public:
 
     // Shows `snapshot` as a diff against what is shown. A snapshot of another host than the one
     // shown resets the model (as clear() then a full load); a null snapshot clears.
-    void applySnapshot(SnapshotPtr snapshot);
+    // With the host's docker inventory and namespace map, sockets are attributed to their
+    // containers and sides are judged per namespace (a port that listens in a container says
+    // nothing about the host's port of that number); without, every socket is the host's.
+    void applySnapshot(SnapshotPtr snapshot, std::shared_ptr<const DockerInventory> inventory = {},
+                       std::shared_ptr<const NamespaceMap> namespaces = {});
     // Empties the model with a reset: for switching hosts.
     void clear();
 
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Socket &socketAt(int row) const { return m_rows[size_t(row)].socket; }
     SocketSide sideAt(int row) const { return m_rows[size_t(row)].side; }
+    const ConnectionRow &rowAt(int row) const { return m_rows[size_t(row)]; }
     int rowOf(const SocketKey &key) const; // -1 when not shown
 
 private:

@@ -54,26 +54,50 @@ QString groupRoleName(GroupRole role)
 }
 
 ListenerIndex::ListenerIndex(const Snapshot &snapshot)
-    : m_snapshot(snapshot)
 {
-    for (const Endpoint &endpoint : snapshot.listening)
-        m_ports.set(endpoint.port);
+    for (const Socket &socket : snapshot.sockets) {
+        if (socket.state != TcpState::Listen)
+            continue;
+        m_listening[socket.netns].push_back(socket.local);
+        m_ports.set(socket.local.port);
+    }
+    for (std::vector<Endpoint> &endpoints : m_listening) {
+        std::sort(endpoints.begin(), endpoints.end());
+        endpoints.erase(std::unique(endpoints.begin(), endpoints.end()), endpoints.end());
+    }
+}
+
+bool ListenerIndex::isListening(std::uint64_t netns, const Endpoint &local) const
+{
+    if (!m_ports.test(local.port))
+        return false;
+    const auto it = m_listening.constFind(netns);
+    if (it == m_listening.constEnd())
+        return false;
+    const std::vector<Endpoint> &listening = *it;
+    const auto has = [&listening](const Endpoint &endpoint) {
+        return std::binary_search(listening.begin(), listening.end(), endpoint);
+    };
+    // The same wildcard rules as Snapshot::isListeningEndpoint, within one namespace.
+    if (has(local) || has(Endpoint{IpAddress::fromV6({}), local.port}))
+        return true;
+    return local.address.isV4() && has(Endpoint{IpAddress::fromV4(0), local.port});
 }
 
 size_t qHash(const GroupKey &key, size_t seed) noexcept
 {
-    return qHashMulti(seed, key.endpoint, static_cast<int>(key.state));
+    return qHashMulti(seed, key.endpoint, static_cast<int>(key.state), key.netns);
 }
 
 GroupKey groupKeyOf(Grouping grouping, const Socket &socket)
 {
     switch (grouping) {
     case Grouping::LocalEndpoint:
-        return {socket.local, TcpState::Unknown};
+        return {socket.local, TcpState::Unknown, socket.netns};
     case Grouping::RemoteEndpoint:
         return {socket.remote, TcpState::Unknown};
     case Grouping::LocalAddress:
-        return {{socket.local.address, 0}, TcpState::Unknown};
+        return {{socket.local.address, 0}, TcpState::Unknown, socket.netns};
     case Grouping::RemoteAddress:
         return {{socket.remote.address, 0}, TcpState::Unknown};
     case Grouping::State:
@@ -121,7 +145,8 @@ GroupRole roleOf(const Accumulator &group)
 
 } // namespace
 
-QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping)
+QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping,
+                                const QHash<std::uint64_t, QString> &namespaceLabels)
 {
     const ListenerIndex listeners(snapshot);
     const bool remoteGrouping =
@@ -174,7 +199,7 @@ QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping)
         // A local endpoint group is one endpoint: its side is decided once, after the loop.
         if (grouping == Grouping::LocalEndpoint)
             continue;
-        if (listeners.isListening(socket.local))
+        if (listeners.isListening(socket.netns, socket.local))
             ++group.serverSide;
         else
             ++group.clientSide;
@@ -182,7 +207,7 @@ QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping)
 
     if (grouping == Grouping::LocalEndpoint) {
         for (Accumulator &group : groups) {
-            if (listeners.isListening(group.key.endpoint))
+            if (listeners.isListening(group.key.netns, group.key.endpoint))
                 group.serverSide = group.total;
             else
                 group.clientSide = group.total;
@@ -204,6 +229,11 @@ QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping)
         SocketGroup out;
         out.key = group.key;
         out.display = displayOf(grouping, group.key);
+        if (group.key.netns != 0) {
+            const auto label = namespaceLabels.constFind(group.key.netns);
+            if (label != namespaceLabels.constEnd())
+                out.display += QStringLiteral(" · ") + *label;
+        }
         out.counts = group.counts;
         out.total = group.total;
         out.serverSide = group.serverSide;
@@ -211,7 +241,7 @@ QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping)
         out.role = roleOf(group);
         // A listening endpoint with no connections yet is still a service.
         if (grouping == Grouping::LocalEndpoint && out.role == GroupRole::None &&
-            listeners.isListening(group.key.endpoint))
+            listeners.isListening(group.key.netns, group.key.endpoint))
             out.role = GroupRole::Service;
         result.push_back(std::move(out));
     }

@@ -4,6 +4,7 @@
 #include "snapshot.h"
 #include "tcpstate.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -47,28 +48,28 @@ enum class GroupRole : std::uint8_t {
 
 QString groupRoleName(GroupRole role); // translated; empty for None
 
-// Answers "is this local endpoint served by a listener?" for many sockets quickly: a socket
-// whose port no listener uses (almost every client socket) is decided by one bit test, the rest
-// by Snapshot::isListeningEndpoint. Refers to the snapshot: keep the snapshot alive meanwhile.
+// Answers "is this local endpoint served by a listener?" for many sockets quickly, per network
+// namespace: a container's listener on port 80 says nothing about the host's sockets on port 80
+// (the namespaces of one snapshot are told apart by Socket::netns). A socket whose port no
+// listener of any namespace uses (almost every client socket) is decided by one bit test.
 class ListenerIndex final
 {
 public:
     explicit ListenerIndex(const Snapshot &snapshot);
 
-    bool isListening(const Endpoint &local) const
-    {
-        return m_ports.test(local.port) && m_snapshot.isListeningEndpoint(local);
-    }
+    // True when `local` in namespace `netns` is served by a listener there (its exact address,
+    // or a wildcard of its family; a dual-stack [::] listener also serves IPv4).
+    bool isListening(std::uint64_t netns, const Endpoint &local) const;
     SocketSide sideOf(const Socket &socket) const
     {
         if (socket.state == TcpState::Listen)
             return SocketSide::Listener;
-        return isListening(socket.local) ? SocketSide::Server : SocketSide::Client;
+        return isListening(socket.netns, socket.local) ? SocketSide::Server : SocketSide::Client;
     }
 
 private:
-    const Snapshot &m_snapshot;
-    std::bitset<65536> m_ports; // ports that some listener uses
+    QHash<std::uint64_t, std::vector<Endpoint>> m_listening; // sorted, per namespace
+    std::bitset<65536> m_ports; // ports that some listener of some namespace uses
 };
 
 // Identifies a group. Address groupings keep the address with port 0; only Grouping::State uses
@@ -77,6 +78,10 @@ struct GroupKey
 {
     Endpoint endpoint;
     TcpState state = TcpState::Unknown;
+    // The network namespace, for the local groupings only: the host's 127.0.0.1:80 and a
+    // container's are different endpoints. 0 in the remote and state groupings, which count
+    // connections towards a peer from wherever they are seen.
+    std::uint64_t netns = 0;
 
     friend auto operator<=>(const GroupKey &, const GroupKey &) = default;
     friend bool operator==(const GroupKey &, const GroupKey &) = default;
@@ -116,6 +121,10 @@ struct SocketGroup
 // their "peer" is *:*.
 //
 // Runs in O(sockets) with one hash lookup per socket; strings are made per group only.
-QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping);
+//
+// `namespaceLabels` names namespaces (netns inode → "container nginx"); a local group in a
+// labelled namespace shows it after its endpoint, so a container's endpoints read as such.
+QList<SocketGroup> groupSockets(const Snapshot &snapshot, Grouping grouping,
+                                const QHash<std::uint64_t, QString> &namespaceLabels = {});
 
 } // namespace twbench

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "endpoint.h"
+#include "socket.h"
 #include "tcpstate.h"
 
 #include <QList>
@@ -105,6 +106,9 @@ struct TopologyEdge
     std::vector<std::uint16_t> servicePorts; // server ports the connections went to
     Closer closer = Closer::Unknown;
     std::optional<double> newConnectionsPerSecond;
+    // Every socket of the edge, both ends where both were seen, in snapshot order: what a view
+    // filters the connection table to when the operator picks the edge.
+    std::vector<SocketKey> sockets;
     RateBasis rateBasis = RateBasis::None;
 
     std::uint32_t count(TcpState state) const { return counts[stateIndex(state)]; }

@@ -170,6 +170,9 @@ private:
 
         TopologyEdge &edge = edgeOf(callerNode, serviceNode);
         ++edge.connections;
+        edge.sockets.push_back(SocketKey::of(socket));
+        if (other)
+            edge.sockets.push_back(SocketKey::of(*other));
         if (server && client)
             ++edge.bothEndsSeen;
         if (serverObserved)

@@ -226,10 +226,17 @@ void FrameReader::processMarker(QByteArrayView line)
             m_currentSection = -1; // its lines are not attributed to the previous section
             return;
         }
+        // An argument that is not a plain name is ignored, not trusted: the section still counts.
+        const QByteArrayView argument = nextWord(rest);
         addToFrame(line.size() + 1);
         if (m_state != State::InFrame)
             return;
-        m_frame.sections.append(ProbeSection{name.toByteArray(), {}, {}, 0});
+        m_frame.sections.append(
+            ProbeSection{name.toByteArray(),
+                         isValidName(argument) ? argument.toByteArray() : QByteArray(),
+                         {},
+                         {},
+                         0});
         m_currentSection = m_frame.sections.size() - 1;
         return;
     }
@@ -253,7 +260,7 @@ void FrameReader::processMarker(QByteArrayView line)
         if (!section) {
             // An error for a section that never started: it still belongs to this frame, but
             // the lines that follow are not its body.
-            m_frame.sections.append(ProbeSection{name.toByteArray(), {}, {}, 0});
+            m_frame.sections.append(ProbeSection{name.toByteArray(), {}, {}, {}, 0});
             section = &m_frame.sections.last();
             m_currentSection = -1;
         }

@@ -42,6 +42,9 @@ struct ProbeHello
 struct ProbeSection
 {
     QByteArray name;
+    // The word after the name, "@@section ns_tcp 4026532608": which instance of a section that
+    // repeats (one per container namespace); empty for most sections.
+    QByteArray argument;
     QByteArray body;            // the source's lines, each ending in '\n'
     QList<QByteArray> errors;   // the messages of "@@error NAME …" lines, raw remote text
     qsizetype droppedLines = 0; // lines over FrameReader's line limit, left out of body
@@ -58,6 +61,14 @@ struct ProbeFrame
     {
         for (const ProbeSection &candidate : sections) {
             if (candidate.name == name)
+                return &candidate;
+        }
+        return nullptr;
+    }
+    const ProbeSection *section(QByteArrayView name, QByteArrayView argument) const
+    {
+        for (const ProbeSection &candidate : sections) {
+            if (candidate.name == name && candidate.argument == argument)
                 return &candidate;
         }
         return nullptr;

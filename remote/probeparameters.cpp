@@ -1,8 +1,10 @@
 #include "probeparameters.h"
 
 #include "hostspec.h"
+#include "shellquote.h"
 
 #include <QFile>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -13,10 +15,13 @@ ProbeParameters ProbeParameters::fromSpec(const HostSpec &spec)
     ProbeParameters parameters;
     parameters.counterIntervalSec = spec.counterIntervalSec;
     parameters.tableIntervalSec = spec.tableIntervalSec;
+    parameters.dockerCommand =
+        spec.dockerCommand.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    parameters.useSudo = spec.useSudo;
     return parameters;
 }
 
-QStringList ProbeParameters::arguments() const
+QStringList ProbeParameters::arguments(Privilege privilege) const
 {
     // The probe clamps bad values itself; clamping here keeps the words short and positive.
     const auto clampSec = [](int value) {
@@ -34,9 +39,43 @@ QStringList ProbeParameters::arguments() const
         source = QStringLiteral("proc");
         break;
     }
-    return {clampSec(counterIntervalSec), clampSec(tableIntervalSec),
-            QString::number(std::max(maxSamples, 0)), source,
-            clampSec(std::max(tableMaxIntervalSec, tableIntervalSec))};
+    QString how;
+    switch (privilege) {
+    case Privilege::User:
+        how = QStringLiteral("user");
+        break;
+    case Privilege::Sudo:
+        how = QStringLiteral("sudo");
+        break;
+    case Privilege::SudoFailed:
+        how = QStringLiteral("sudo-failed");
+        break;
+    }
+    // Without a docker command the inventory is off: the probe would otherwise take its default.
+    const bool docker = dockerIntervalSec > 0 && !dockerCommand.isEmpty();
+    QStringList words{clampSec(counterIntervalSec),
+                      clampSec(tableIntervalSec),
+                      QString::number(std::max(maxSamples, 0)),
+                      source,
+                      clampSec(std::max(tableMaxIntervalSec, tableIntervalSec)),
+                      docker ? clampSec(dockerIntervalSec) : QStringLiteral("0"),
+                      how};
+    if (docker)
+        words += dockerCommand;
+    return words;
+}
+
+QString ProbeParameters::error() const
+{
+    if (dockerIntervalSec <= 0)
+        return {};
+    for (const QString &word : dockerCommand) {
+        const QString why = shell::plainWordError(word);
+        if (!why.isEmpty())
+            return tr("The docker command \"%1\" cannot be sent to the host: %2")
+                .arg(dockerCommand.join(QLatin1Char(' ')), why);
+    }
+    return {};
 }
 
 QByteArray probeScript()

@@ -3,6 +3,9 @@
 #include "model/parsers/counterparsers.h"
 #include "model/parsers/procnettcp.h"
 #include "model/parsers/ssparser.h"
+#include "model/parsers/textscan.h"
+
+#include <QSet>
 
 #include <algorithm>
 #include <memory>
@@ -11,7 +14,21 @@ namespace twbench {
 
 namespace {
 
-enum class SectionKind : std::uint8_t { Sockstat, SnmpStyle, Stat, Ss, ProcTcp, ProcTcp6, Other };
+enum class SectionKind : std::uint8_t {
+    Sockstat,
+    SnmpStyle,
+    Stat,
+    Ss,
+    ProcTcp,
+    ProcTcp6,
+    DockerContainers,
+    DockerNetworks,
+    ContainerNs,
+    NsUnreadable,
+    NsTcp,
+    NsTcp6,
+    Other
+};
 
 SectionKind kindOf(QByteArrayView name)
 {
@@ -27,12 +44,56 @@ SectionKind kindOf(QByteArrayView name)
         return SectionKind::ProcTcp;
     if (name == "proc_tcp6")
         return SectionKind::ProcTcp6;
+    if (name == "docker_containers")
+        return SectionKind::DockerContainers;
+    if (name == "docker_networks")
+        return SectionKind::DockerNetworks;
+    if (name == "container_ns")
+        return SectionKind::ContainerNs;
+    if (name == "ns_unreadable")
+        return SectionKind::NsUnreadable;
+    if (name == "ns_tcp")
+        return SectionKind::NsTcp;
+    if (name == "ns_tcp6")
+        return SectionKind::NsTcp6;
     return SectionKind::Other;
 }
 
 bool isTable(SectionKind kind)
 {
     return kind == SectionKind::Ss || kind == SectionKind::ProcTcp || kind == SectionKind::ProcTcp6;
+}
+
+// Sections whose @@error lines say something this builder reports in its own words.
+bool reportsOwnErrors(SectionKind kind)
+{
+    return kind == SectionKind::NsTcp || kind == SectionKind::NsTcp6;
+}
+
+// "<container id> <pid>" lines of ns_unreadable: the ids, for counting and naming.
+QSet<QByteArray> unreadableContainers(QByteArrayView text, ParseReport &report)
+{
+    QSet<QByteArray> ids;
+    textscan::LineReader reader(text);
+    QByteArrayView line;
+    while (reader.next(line)) {
+        if (textscan::isBlankLine(line))
+            continue;
+        ++report.linesRead;
+        const char *p = line.data();
+        const char *end = p + line.size();
+        const QByteArrayView id = textscan::nextToken(p, end);
+        bool ok = !id.isEmpty() && id.size() <= 128;
+        for (const char c : id)
+            ok = ok && textscan::hexDigitValue(c) != 0xff;
+        if (!ok) {
+            report.reject(reader.lineNumber(), SampleBuilder::tr("expected a container id"), line);
+            continue;
+        }
+        ++report.linesUsed;
+        ids.insert(id.toByteArray());
+    }
+    return ids;
 }
 
 } // namespace
@@ -56,6 +117,7 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
 
     const std::uint64_t netns = m_hello.netns();
     const std::optional<bool> little = m_hello.isLittleEndian();
+    const Endianness endianness = little.value_or(true) ? Endianness::Little : Endianness::Big;
     auto table = std::make_shared<Snapshot>();
     table->hostId = m_hostId;
     table->sequence = frame.sequence;
@@ -64,13 +126,24 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
     bool tableIncomplete = false;
     bool endiannessIssued = false;
 
+    // Docker and namespaces, put together after the loop.
+    const ProbeSection *dockerContainers = nullptr;
+    const ProbeSection *dockerNetworks = nullptr;
+    const ProbeSection *containerNs = nullptr;
+    QSet<QByteArray> unresolved; // containers whose namespace inode the probe could not read
+    QSet<std::uint64_t> unreadable;
+    std::vector<Socket> namespaceSockets;
+
     for (const ProbeSection &section : frame.sections) {
         const QString source = QString::fromLatin1(section.name); // FrameReader allows ASCII only
         const SectionKind kind = kindOf(section.name);
         if (kind == SectionKind::Other)
             continue; // a newer probe's section: nothing here reads it
-        for (const QByteArray &error : section.errors)
-            addIssue(source, tr("the probe could not read it: %1").arg(printableExcerpt(error)));
+        if (!reportsOwnErrors(kind)) {
+            for (const QByteArray &error : section.errors)
+                addIssue(source,
+                         tr("the probe could not read it: %1").arg(printableExcerpt(error)));
+        }
         if (section.droppedLines > 0)
             addIssue(source, tr("%n over-long line(s) dropped", nullptr,
                                 int(std::min<qsizetype>(section.droppedLines, 1 << 30))));
@@ -93,7 +166,10 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
             break;
         case SectionKind::ProcTcp:
         case SectionKind::ProcTcp6:
-            if (!hasTable)
+        case SectionKind::NsTcp:
+        case SectionKind::NsTcp6: {
+            const bool host = kind == SectionKind::ProcTcp || kind == SectionKind::ProcTcp6;
+            if (host && !hasTable)
                 table->source = SocketSource::ProcNetTcp;
             if (!little && !endiannessIssued) {
                 // Guessing is still better than no table: nearly every server is little-endian.
@@ -101,10 +177,40 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
                                     "little-endian"));
                 endiannessIssued = true;
             }
-            report = parseProcNetTcp(
-                section.body, kind == SectionKind::ProcTcp ? AddressFamily::V4 : AddressFamily::V6,
-                little.value_or(true) ? Endianness::Little : Endianness::Big, netns,
-                table->sockets);
+            const AddressFamily family = kind == SectionKind::ProcTcp || kind == SectionKind::NsTcp
+                                             ? AddressFamily::V4
+                                             : AddressFamily::V6;
+            if (host) {
+                report = parseProcNetTcp(section.body, family, endianness, netns, table->sockets);
+                break;
+            }
+            // A container namespace: its sockets carry its inode, so attribution can tell them
+            // from the host's. One that failed is left out whole and marked unreadable, rather
+            // than shown in part; the host's table stands without it.
+            bool inodeOk = false;
+            const std::uint64_t inode = section.argument.toULongLong(&inodeOk);
+            if (!inodeOk || inode == 0) {
+                addIssue(source, tr("a namespace section without its namespace inode"));
+                break;
+            }
+            if (!section.errors.isEmpty() || section.droppedLines > 0) {
+                unreadable.insert(inode);
+                break;
+            }
+            report = parseProcNetTcp(section.body, family, endianness, inode, namespaceSockets);
+            break;
+        }
+        case SectionKind::DockerContainers:
+            dockerContainers = &section;
+            break;
+        case SectionKind::DockerNetworks:
+            dockerNetworks = &section;
+            break;
+        case SectionKind::ContainerNs:
+            containerNs = &section;
+            break;
+        case SectionKind::NsUnreadable:
+            unresolved.unite(unreadableContainers(section.body, report));
             break;
         case SectionKind::Other:
             break;
@@ -119,14 +225,80 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         }
     }
 
+    if (dockerContainers || dockerNetworks) {
+        Parsed<DockerInventory> inventory =
+            parseDockerInventory(dockerContainers ? QByteArrayView(dockerContainers->body) : "",
+                                 dockerNetworks ? QByteArrayView(dockerNetworks->body) : "");
+        // No docker, or a daemon that is not running, is how most hosts are: shown beside the
+        // containers (DockerInventory::error), not raised as a problem. Denied access hides
+        // containers that are there.
+        if (inventory.value.errorKind == DockerError::PermissionDenied ||
+            inventory.value.errorKind == DockerError::SudoNeedsPassword)
+            addIssue(QStringLiteral("docker"), inventory.value.error);
+        if (!inventory.report.ok())
+            addIssue(QStringLiteral("docker"), inventory.report.summary());
+        sample->docker = std::make_shared<const DockerInventory>(std::move(inventory.value));
+    }
+
+    if (containerNs && hasTable) {
+        Parsed<std::vector<ContainerNamespace>> entries =
+            parseContainerNamespaces(containerNs->body);
+        if (!entries.report.ok())
+            addIssue(QStringLiteral("container_ns"), entries.report.summary());
+        auto map = std::make_shared<NamespaceMap>(
+            NamespaceMap::fromContainerNamespaces(entries.value, netns));
+        map->unreadable = unreadable;
+        int unseen = int(unresolved.size());
+        for (const ContainerNamespace &entry : entries.value) {
+            if (unreadable.contains(entry.netns) &&
+                !unresolved.contains(entry.containerId.toLatin1()))
+                ++unseen;
+        }
+        if (unseen > 0)
+            addIssue(QStringLiteral("container_ns"), unseenContainersText(unseen));
+        sample->namespaces = std::move(map);
+    }
+
     if (hasTable && tableIncomplete) {
         addIssue(QStringLiteral("table"),
                  tr("the socket table of this sample was incomplete and is left out"));
     } else if (hasTable) {
+        table->sockets.insert(table->sockets.end(), namespaceSockets.begin(),
+                              namespaceSockets.end());
         table->finalize();
         sample->table = std::move(table);
     }
     return sample;
+}
+
+QString SampleBuilder::unseenContainersText(int count) const
+{
+    const QByteArray privilege = m_hello.field("privilege");
+    const QByteArray user = m_hello.field("user");
+    const QString account =
+        user.isEmpty() || user == "unknown" ? tr("this account") : QString::fromLatin1(user);
+    // The sudoers rule that lets the probe's shell run as root without a password. It is root
+    // for that account in all but name, so the text says what it grants.
+    const QString rule = QStringLiteral("%1 ALL=(root) NOPASSWD: /bin/sh")
+                             .arg(user.isEmpty() || user == "unknown" ? QStringLiteral("USER")
+                                                                      : QString::fromLatin1(user));
+    if (m_hello.field("uid") == "0") {
+        return tr("%n container(s)' sockets could not be read even as root (a restricted "
+                  "/proc, or a security module denying ptrace access to their processes)",
+                  nullptr, count);
+    }
+    if (privilege == "sudo-failed") {
+        return tr("%n container(s)' sockets could not be read: \"sudo -n\" was refused for %1, "
+                  "so the probe runs without root. Allow it with the sudoers line \"%2\" "
+                  "(visudo -f /etc/sudoers.d/twbench); that rule gives %1 root.",
+                  nullptr, count)
+            .arg(account, rule);
+    }
+    return tr("%n container(s)' sockets could not be read: no root. Set \"use sudo -n\" for "
+              "this host and allow \"sudo -n /bin/sh\" for %1 (sudoers line \"%2\"; that rule "
+              "gives %1 root).",
+              nullptr, count)
+        .arg(account, rule);
 }
 
 } // namespace twbench

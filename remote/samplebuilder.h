@@ -17,6 +17,12 @@ namespace twbench {
 // Every problem becomes a SourceIssue beside the values that did parse: a section the probe
 // could not read ("@@error"), lines a parser rejected, lines the framing dropped. A socket table
 // whose source failed part-way is left out (with an issue) rather than shown incomplete.
+//
+// Containers: the docker sections become HostSample::docker; with a table, container_ns and
+// the ns_tcp/ns_tcp6 sections become HostSample::namespaces and sockets appended to the table
+// with Socket::netns = the namespace's inode (the host's own keep the hello's netns, which
+// Attribution treats as the host's). A namespace that could not be read is left out of the
+// table, listed in NamespaceMap::unreadable and explained in a SourceIssue.
 class SampleBuilder final
 {
     Q_DECLARE_TR_FUNCTIONS(SampleBuilder)
@@ -41,6 +47,9 @@ public:
     HostSamplePtr build(const ProbeFrame &frame, const QList<SourceIssue> &extraIssues = {}) const;
 
 private:
+    // Why containers' sockets are missing and how to grant access, from what the hello says.
+    QString unseenContainersText(int count) const;
+
     QString m_hostId;
     ProbeHello m_hello;
     bool m_hasHello = false;

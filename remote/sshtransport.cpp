@@ -75,12 +75,26 @@ QString SshTransport::target() const
 
 QByteArray SshTransport::remoteCommand(const ProbeParameters &parameters)
 {
-    const QStringList arguments = parameters.arguments();
+    using Privilege = ProbeParameters::Privilege;
+    const QStringList arguments =
+        parameters.arguments(parameters.useSudo ? Privilege::Sudo : Privilege::User);
     for (const QString &argument : arguments) {
         if (!shell::plainWordError(argument).isEmpty())
             return {};
     }
-    return QByteArrayLiteral("exec /bin/sh -s -- ") + shell::quoteWords(arguments);
+    const QByteArray plain =
+        QByteArrayLiteral("exec /bin/sh -s -- ") + shell::quoteWords(arguments);
+    if (!parameters.useSudo)
+        return plain;
+    // `sudo -n` never prompts: it runs the command or fails at once, before reading stdin, so the
+    // probe text is still on stdin for the fallback. The cheap `/bin/sh -c :` asks first, so the
+    // probe itself can still be exec'd (the process sshd signals and whose exit status it
+    // reports); a refusal (no sudoers rule, password required, requiretty, no sudo) runs the
+    // probe unprivileged, which says "privilege=sudo-failed" in its hello for the samples to
+    // report. Only plain words and `&&`, `||`: valid in sh, bash, zsh, ksh, csh, tcsh and fish 3.
+    return QByteArrayLiteral("sudo -n /bin/sh -c : && exec sudo -n /bin/sh -s -- ") +
+           shell::quoteWords(arguments) + QByteArrayLiteral(" || exec /bin/sh -s -- ") +
+           shell::quoteWords(parameters.arguments(Privilege::SudoFailed));
 }
 
 void SshTransport::start()
@@ -580,6 +594,10 @@ void SshTransport::startStream()
     wipeSecret(m_secret);
     m_loginMs = m_loginClock.elapsed();
     qCDebug(lcTwbenchSsh).noquote() << "logged in to" << target() << "in" << m_loginMs << "ms";
+    if (const QString why = m_parameters.error(); !why.isEmpty()) {
+        refuseRun(why);
+        return;
+    }
     const QByteArray command = remoteCommand(m_parameters);
     const QByteArray script = m_script.isEmpty() ? probeScript() : m_script;
     if (command.isEmpty() || script.isEmpty()) {

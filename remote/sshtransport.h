@@ -47,7 +47,8 @@ struct SshOptions
 //     until answerHostKey(); Changed / OtherType / Revoked: refused(), no override)
 //   → login: none, then agent, identity file (passphrase asked when needed), keyboard-
 //     interactive, password, as the server offers them (credentialsNeeded() waits the same way)
-//   → one exec channel: `exec /bin/sh -s -- ARGS` with the probe written to its stdin
+//   → one exec channel: `exec /bin/sh -s -- ARGS` with the probe written to its stdin (with
+//     HostSpec::useSudo, through `sudo -n`, falling back to the login user: remoteCommand())
 //   → the stream, read without blocking when the socket is readable; stdout and stderr in turn,
 //     so a chatty stderr cannot stall stdout; a stream silent for silentIntervals counter
 //     intervals counts as dropped (failed()).

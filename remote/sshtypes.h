@@ -57,6 +57,11 @@ struct CredentialRequest
     QString prompt;       // the server's prompt ("Password: "); plain text
     bool echo = false;    // the server says the answer may be shown
     int attempt = 1;      // 1-based; the dialog says "try again" from 2 on
+    // Set by the GUI side (Workbench), never by the SSH core: the host opted in to the system
+    // keychain, so "remember" starts checked; and why a stored password was not used (it was
+    // rejected, or the keychain failed), shown as plain text.
+    bool useKeychain = false;
+    QString keychainNote;
 };
 
 // The operator's answer. The secret is wiped (overwritten) by whoever consumes it.

@@ -9,7 +9,7 @@ build_packages=(
     cmake ninja-build g++ ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite
-    libssh-dev libgraphviz-dev
+    libssh-dev libgraphviz-dev qtkeychain-qt6-dev libsecret-1-0
     fonts-noto-cjk fonts-dejavu-core
     iproute2 procps
 )
@@ -17,6 +17,7 @@ test_packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     net-tools dash busybox devscripts strace openssh-server openssh-client passwd nginx-light
     xvfb xauth
+    dbus-daemon gnome-keyring
 )
 
 packages=("${build_packages[@]}")

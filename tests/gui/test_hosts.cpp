@@ -214,8 +214,9 @@ TEST_F(HostsTest, HostDialogValidatesLiveAndRejectsBadPorts)
     EXPECT_TRUE(dialog.okButton()->isEnabled());
 
     auto *keychain = dialog.findChild<QCheckBox *>(QStringLiteral("keychainCheck"));
-    EXPECT_FALSE(keychain->isEnabled());
-    EXPECT_TRUE(keychain->toolTip().contains(u"QtKeychain"));
+    // Opt-in, and enabled now that QtKeychain is built in (issue 3, point 4).
+    EXPECT_TRUE(keychain->isEnabled());
+    EXPECT_TRUE(keychain->toolTip().contains(u"never in a file"));
 
     screenshot(&dialog, QStringLiteral("host-dialog"));
 

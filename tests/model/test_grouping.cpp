@@ -281,3 +281,45 @@ TEST(Grouping, HundredThousandSocketsGroupQuickly)
     EXPECT_EQ(groups.front().display, QStringLiteral("10.25.20.251:6601"));
     EXPECT_EQ(groups.front().total, 66666u);
 }
+
+// A container's listener decides nothing about the host's sockets: the same endpoint text in
+// two namespaces is two endpoints, and each side is judged by its own namespace's listeners.
+TEST(Grouping, NamespacesAreKeptApartAndJudgedByTheirOwnListeners)
+{
+    constexpr std::uint64_t containerNs = 4026532608;
+    constexpr std::uint64_t hostNs = 4026531833;
+    std::vector<Socket> sockets;
+    Socket containerListener = listener("127.0.0.1", 8080);
+    containerListener.netns = containerNs;
+    sockets.push_back(containerListener);
+    for (std::uint16_t i = 0; i < 3; ++i) {
+        Socket served = sock(ep("127.0.0.1", 8080), ep("127.0.0.1", std::uint16_t(50000 + i)),
+                             TcpState::TimeWait);
+        served.netns = containerNs;
+        sockets.push_back(served);
+    }
+    // On the host, 8080 is an ephemeral port of an outgoing connection.
+    Socket hostClient = sock(ep("127.0.0.1", 8080), ep("127.0.0.1", 9000), TcpState::TimeWait);
+    hostClient.netns = hostNs;
+    sockets.push_back(hostClient);
+    const Snapshot snapshot = finalized(std::move(sockets));
+
+    const QList<SocketGroup> groups =
+        groupSockets(snapshot, Grouping::LocalEndpoint, {{containerNs, QStringLiteral("nginx")}});
+    ASSERT_EQ(groups.size(), 2);
+    EXPECT_EQ(groups[0].key.netns, containerNs);
+    EXPECT_EQ(groups[0].total, 3u);
+    EXPECT_EQ(groups[0].role, GroupRole::Service);
+    EXPECT_EQ(groups[0].display, QStringLiteral("127.0.0.1:8080 · nginx"));
+    EXPECT_EQ(groups[1].key.netns, hostNs);
+    EXPECT_EQ(groups[1].total, 1u);
+    EXPECT_EQ(groups[1].role, GroupRole::Client) << "judged by the container's listener";
+    EXPECT_EQ(groups[1].display, QStringLiteral("127.0.0.1:8080"));
+
+    // Towards a peer, connections count together from wherever they are seen.
+    const QList<SocketGroup> byRemote = groupSockets(snapshot, Grouping::RemoteAddress);
+    ASSERT_EQ(byRemote.size(), 1);
+    EXPECT_EQ(byRemote[0].total, 4u);
+    EXPECT_EQ(byRemote[0].serverSide, 3u);
+    EXPECT_EQ(byRemote[0].clientSide, 1u);
+}

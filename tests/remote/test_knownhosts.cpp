@@ -262,7 +262,7 @@ TEST(ShellQuote, ValidatesBeforeQuoting)
     EXPECT_EQ(shell::quoteWords({QStringLiteral("1"), QStringLiteral("auto")}),
               QByteArray("'1' 'auto'"));
     EXPECT_EQ(SshTransport::remoteCommand(ProbeParameters{}),
-              QByteArray("exec /bin/sh -s -- '1' '2' '0' 'auto' '30'"));
+              QByteArray("exec /bin/sh -s -- '1' '2' '0' 'auto' '30' '10' 'user' 'docker'"));
 }
 
 TEST(SshSession, JumpHostCommandIsBuiltFromValidatedParts)

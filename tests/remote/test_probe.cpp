@@ -105,6 +105,9 @@ ProbeParameters parameters(int counterSec, int tableSec, int maxSamples,
     p.maxSamples = maxSamples;
     p.tableSource = source;
     p.tableMaxIntervalSec = tableMaxSec > 0 ? tableMaxSec : tableSec;
+    // No docker here: these tests are about counters and tables, and a docker CLI on the test
+    // machine would make them depend on its daemon. Docker has its own (test_containers.cpp).
+    p.dockerIntervalSec = 0;
     return p;
 }
 
@@ -461,7 +464,9 @@ TEST(Probe, OnlyReadsUnderStrace)
                               QStringLiteral("-o"), tracePath, dash, QStringLiteral("-c"),
                               QString::fromUtf8(probeScript()), QStringLiteral("twbench-probe"),
                               QStringLiteral("1"), QStringLiteral("1"), QStringLiteral("2"),
-                              QLatin1String(source)});
+                              QLatin1String(source), QStringLiteral("30"), QStringLiteral("10"),
+                              QStringLiteral("user"),
+                              QStringLiteral(TWBENCH_TEST_DATA_DIR "/docker/fake-docker")});
         process.start();
         ASSERT_TRUE(process.waitForFinished(15000));
         if (process.exitCode() != 0 &&
@@ -476,6 +481,8 @@ TEST(Probe, OnlyReadsUnderStrace)
         // The trace must have seen the probe's reads, or an empty trace would pass.
         EXPECT_TRUE(text.contains("\"/proc/net/sockstat\"")) << source;
         EXPECT_TRUE(text.contains("\"/proc/stat\"")) << source;
+        // The docker slot ran too (through the stand-in), and read only as well.
+        EXPECT_TRUE(text.contains("inspect_bridge_published.json")) << source;
         if (QByteArrayView(source) == "proc") {
             EXPECT_TRUE(text.contains("\"/proc/net/tcp\"")) << source;
         }
