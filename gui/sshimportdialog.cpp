@@ -1,5 +1,7 @@
 #include "sshimportdialog.h"
 
+#include <QLocale>
+
 #include "importhostmodel.h"
 #include "servertext.h"
 
@@ -135,10 +137,11 @@ void SshImportDialog::setResult(const QString &path, const SshConfigResult &resu
     int present = 0;
     for (int row = 0; row < m_model->rowCount(); ++row)
         present += m_model->index(row).data(ImportHostModel::AlreadyPresentRole).toBool() ? 1 : 0;
-    m_summary->setText(
-        tr("%n host(s) found", nullptr, m_model->rowCount()) +
-        (present > 0 ? tr(", %n already in the list (unchecked)", nullptr, present) : QString()) +
-        u'.');
+    // Whole sentences, not fragments joined here: a translation keeps its own punctuation.
+    m_summary->setText(present > 0 ? tr("%n host(s) found, %1 already in the list (unchecked).",
+                                        nullptr, m_model->rowCount())
+                                         .arg(QLocale().toString(present))
+                                   : tr("%n host(s) found.", nullptr, m_model->rowCount()));
 }
 
 QList<HostSpec> SshImportDialog::selectedHosts() const

@@ -1,5 +1,7 @@
 #include "topologyview.h"
 
+#include "model/hostlistmodel.h"
+
 #include "workbench.h"
 
 #include "model/topologybuilder.h"
@@ -162,11 +164,8 @@ QString closerText(const TopologyEdge &edge)
     const QString closer = closerName(edge.closer);
     if (!closer.isEmpty())
         parts << closer;
-    if (edge.newConnectionsPerSecond) {
-        parts << trText("≈%1 new/s")
-                     .arg(QLocale().toString(*edge.newConnectionsPerSecond, 'f',
-                                             *edge.newConnectionsPerSecond < 10 ? 1 : 0));
-    }
+    if (edge.newConnectionsPerSecond)
+        parts << newConnectionRateText(*edge.newConnectionsPerSecond);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -217,8 +216,8 @@ const QColor highlightColor(0x1e, 0x6f, 0xd9);
 TopologyFramePtr computeFrame(const QString &hostId, const SnapshotPtr &table,
                               const std::shared_ptr<const DockerInventory> &inventory,
                               const std::shared_ptr<const NamespaceMap> &namespaces,
-                              std::optional<Topology> ready, const TopologyFramePtr &previous,
-                              const QFont &font)
+                              std::optional<Topology> ready, const QString &hostLabel,
+                              const TopologyFramePtr &previous, const QFont &font)
 {
     auto frame = std::make_shared<TopologyFrame>();
     frame->hostId = hostId;
@@ -230,7 +229,7 @@ TopologyFramePtr computeFrame(const QString &hostId, const SnapshotPtr &table,
         static const DockerInventory noInventory;
         const Attribution attribution(*table, inventory ? *inventory : noInventory,
                                       namespaces ? *namespaces : NamespaceMap());
-        frame->topology = buildTopology(attribution);
+        frame->topology = buildTopology(attribution, TopologyBuilder::Options(), hostLabel);
     }
     const Topology &topology = frame->topology;
     for (std::size_t i = 0; i < topology.edges.size(); ++i) {
@@ -805,15 +804,21 @@ void TopologyView::showData(SnapshotPtr table, std::shared_ptr<const DockerInven
         return;
     updateBanner(inventory.get(), namespaces.get());
     m_hostId = table->hostId;
-    m_pending = Job{table->hostId, std::move(table), std::move(inventory), std::move(namespaces),
-                    std::nullopt};
+    // The host's display name, not its id: an SSH host's id is an opaque key.
+    QString hostLabel;
+    if (m_workbench) {
+        HostListModel *hosts = m_workbench->hostListModel();
+        hostLabel = hosts->index(hosts->rowOf(table->hostId), 0).data(Qt::DisplayRole).toString();
+    }
+    m_pending = Job{table->hostId,         std::move(table), std::move(inventory),
+                    std::move(namespaces), std::nullopt,     hostLabel};
     startJob();
 }
 
 void TopologyView::showTopology(Topology topology)
 {
     m_hostId = QString();
-    m_pending = Job{QString(), nullptr, nullptr, nullptr, std::move(topology)};
+    m_pending = Job{QString(), nullptr, nullptr, nullptr, std::move(topology), QString()};
     startJob();
 }
 
@@ -827,7 +832,7 @@ void TopologyView::startJob()
     const QFont labelFont = font();
     m_watcher.setFuture(QtConcurrent::run([job = std::move(job), previous, labelFont]() mutable {
         return computeFrame(job.hostId, job.table, job.inventory, job.namespaces,
-                            std::move(job.topology), previous, labelFont);
+                            std::move(job.topology), job.hostLabel, previous, labelFont);
     }));
 }
 

@@ -124,6 +124,7 @@ private:
         std::shared_ptr<const DockerInventory> inventory;
         std::shared_ptr<const NamespaceMap> namespaces;
         std::optional<Topology> topology; // ready-made instead of table
+        QString hostLabel;                // what the host's own nodes are called: its display name
     };
 
     void onCurrentHostChanged(const QString &hostId);

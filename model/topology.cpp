@@ -1,5 +1,7 @@
 #include "topology.h"
 
+#include <QLocale>
+
 #include <QCoreApplication>
 #include <QUrl>
 
@@ -53,12 +55,18 @@ QString TopologyEdge::label() const
     }
     if (closer != Closer::Unknown)
         parts.append(closerName(closer));
-    if (newConnectionsPerSecond) {
-        parts.append(
-            QCoreApplication::translate("twbench::Topology", "≈%1 new/s")
-                .arg(*newConnectionsPerSecond, 0, 'f', *newConnectionsPerSecond < 10 ? 1 : 0));
-    }
+    if (newConnectionsPerSecond)
+        parts.append(newConnectionRateText(*newConnectionsPerSecond));
     return parts.join(QStringLiteral(" · "));
+}
+
+QString newConnectionRateText(double perSecond)
+{
+    if (perSecond > 0 && perSecond < 0.05)
+        return QCoreApplication::translate("twbench::Topology", "<%1 new/s")
+            .arg(QLocale().toString(0.1, 'f', 1));
+    return QCoreApplication::translate("twbench::Topology", "≈%1 new/s")
+        .arg(QLocale().toString(perSecond, 'f', perSecond < 10 ? 1 : 0));
 }
 
 int Topology::nodeIndex(const QString &nodeId) const

@@ -70,6 +70,8 @@ enum class Closer : std::uint8_t {
 };
 
 QString closerName(Closer closer); // translated: "server closes", …; empty for Unknown
+// "≈1.2 new/s", "≈35 new/s", and "<0.1 new/s" for a positive rate that would round to zero.
+QString newConnectionRateText(double perSecond);
 
 // How TopologyEdge::newConnectionsPerSecond was worked out.
 enum class RateBasis : std::uint8_t {

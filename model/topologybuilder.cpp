@@ -61,10 +61,11 @@ class HostPass final
 public:
     using State = TopologyBuilder::State;
 
-    HostPass(State &state, const Attribution &attribution)
+    HostPass(State &state, const Attribution &attribution, const QString &hostLabel)
         : m_state(state)
         , m_attribution(attribution)
         , m_hostId(attribution.snapshot().hostId)
+        , m_hostLabel(hostLabel)
         , m_containerNodes(attribution.inventory().containers.size(), -1)
     {}
 
@@ -310,6 +311,8 @@ private:
 
     QString hostLabel() const
     {
+        if (!m_hostLabel.isEmpty())
+            return safeDisplayText(m_hostLabel);
         return m_hostId.isEmpty() ? trText("this host") : safeDisplayText(m_hostId);
     }
 
@@ -453,6 +456,7 @@ private:
     State &m_state;                   // Not owned: the builder's.
     const Attribution &m_attribution; // Not owned.
     QString m_hostId;
+    QString m_hostLabel; // what the host's own nodes are called; empty: the id
     int m_hostNode = -1;
     std::vector<int> m_containerNodes; // container index → node index
     QHash<std::uint16_t, int> m_portNodes;
@@ -497,9 +501,9 @@ TopologyBuilder::TopologyBuilder(Options options)
 
 TopologyBuilder::~TopologyBuilder() = default;
 
-void TopologyBuilder::addHost(const Attribution &attribution)
+void TopologyBuilder::addHost(const Attribution &attribution, const QString &hostLabel)
 {
-    HostPass(*m_state, attribution).run();
+    HostPass(*m_state, attribution, hostLabel).run();
 }
 
 Topology TopologyBuilder::take()
@@ -534,10 +538,11 @@ Topology TopologyBuilder::take()
     return topology;
 }
 
-Topology buildTopology(const Attribution &attribution, TopologyBuilder::Options options)
+Topology buildTopology(const Attribution &attribution, TopologyBuilder::Options options,
+                       const QString &hostLabel)
 {
     TopologyBuilder builder(options);
-    builder.addHost(attribution);
+    builder.addHost(attribution, hostLabel);
     return builder.take();
 }
 

@@ -50,8 +50,9 @@ public:
     Q_DISABLE_COPY_MOVE(TopologyBuilder)
 
     // Adds one host (its id is the snapshot's hostId). Hosts never share nodes: every id starts
-    // with its host's.
-    void addHost(const Attribution &attribution);
+    // with its host's. `hostLabel` is what the host's own nodes are called ("web01", "This
+    // workstation"); empty: the host id, which may be an opaque key.
+    void addHost(const Attribution &attribution, const QString &hostLabel = {});
     // The topology of every host added, nodes and edges sorted by id; the builder is then empty.
     Topology take();
 
@@ -64,6 +65,7 @@ private:
 
 // One host in one call.
 Topology buildTopology(const Attribution &attribution,
-                       TopologyBuilder::Options options = TopologyBuilder::Options());
+                       TopologyBuilder::Options options = TopologyBuilder::Options(),
+                       const QString &hostLabel = {});
 
 } // namespace twbench

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DockerText</name>
+    <message>
+        <source>an integer</source>
+        <translation>整数</translation>
+    </message>
+</context>
+<context>
     <name>HostItemDelegate</name>
     <message>
         <source>retrying in %1 s</source>
@@ -205,6 +212,13 @@
     </message>
 </context>
 <context>
+    <name>ProbeParameters</name>
+    <message>
+        <source>The docker command &quot;%1&quot; cannot be sent to the host: %2</source>
+        <translation>docker 命令“%1”无法发送到主机：%2</translation>
+    </message>
+</context>
+<context>
     <name>SampleBuilder</name>
     <message>
         <source>no hello from the probe: its byte order and network namespace are unknown</source>
@@ -227,6 +241,173 @@
     <message>
         <source>the socket table of this sample was incomplete and is left out</source>
         <translation>本次采样的套接字表不完整，已略去</translation>
+    </message>
+    <message>
+        <source>expected a container id</source>
+        <translation>应为容器 ID</translation>
+    </message>
+    <message>
+        <source>a namespace section without its namespace inode</source>
+        <translation>命名空间段缺少对应的命名空间 inode</translation>
+    </message>
+    <message>
+        <source>this account</source>
+        <translation>此账户</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n container(s)&apos; sockets could not be read even as root (a restricted /proc, or a security module denying ptrace access to their processes)</source>
+        <translation>
+            <numerusform>即使以 root 身份也无法读取 %n 个容器的套接字（/proc 受限，或安全模块拒绝对其进程的 ptrace 访问）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n container(s)&apos; sockets could not be read: &quot;sudo -n&quot; was refused for %1, so the probe runs without root. Allow it with the sudoers line &quot;%2&quot; (visudo -f /etc/sudoers.d/twbench); that rule gives %1 root.</source>
+        <translation>
+            <numerusform>无法读取 %n 个容器的套接字：%1 执行“sudo -n”被拒绝，因此探针以非 root 身份运行。可用 sudoers 规则“%2”放行（visudo -f /etc/sudoers.d/twbench）；该规则等同于授予 %1 root 权限。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n container(s)&apos; sockets could not be read: no root. Set &quot;use sudo -n&quot; for this host and allow &quot;sudo -n /bin/sh&quot; for %1 (sudoers line &quot;%2&quot;; that rule gives %1 root).</source>
+        <translation>
+            <numerusform>无法读取 %n 个容器的套接字：没有 root 权限。请为此主机勾选“使用 sudo -n”，并允许 %1 执行“sudo -n /bin/sh”（sudoers 规则“%2”；该规则等同于授予 %1 root 权限）。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SshSession</name>
+    <message>
+        <source>Only one jump host is supported.</source>
+        <translation>仅支持一个跳板机。</translation>
+    </message>
+    <message>
+        <source>The jump host &quot;%1&quot; is not [user@]host[:port].</source>
+        <translation>跳板机“%1”不符合 [user@]host[:port] 格式。</translation>
+    </message>
+    <message>
+        <source>The jump host&apos;s port must be between 1 and 65535.</source>
+        <translation>跳板机端口必须介于 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>The jump host &quot;%1&quot; holds characters that are not allowed there.</source>
+        <translation>跳板机“%1”包含不允许的字符。</translation>
+    </message>
+    <message>
+        <source>The address &quot;%1&quot; cannot be reached through a jump host.</source>
+        <translation>无法通过跳板机访问地址“%1”。</translation>
+    </message>
+    <message>
+        <source>%1: cancelled.</source>
+        <translation>%1：已取消。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Could not create an SSH session (out of memory).</source>
+        <translation>无法创建 SSH 会话（内存不足）。</translation>
+    </message>
+    <message>
+        <source>Could not set up the SSH session for %1</source>
+        <translation>无法为 %1 设置 SSH 会话</translation>
+    </message>
+    <message>
+        <source>Could not set the proxy command for %1</source>
+        <translation>无法为 %1 设置代理命令</translation>
+    </message>
+    <message>
+        <source>Could not hand the connection to %1 to libssh</source>
+        <translation>无法将到 %1 的连接交给 libssh</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1</source>
+        <translation>无法连接到 %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1: cancelled.</source>
+        <translation>连接 %1：已取消。</translation>
+    </message>
+    <message>
+        <source>Could not resolve %1: %2</source>
+        <translation>无法解析 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1: %2</source>
+        <translation>无法连接到 %1：%2</translation>
+    </message>
+    <message>
+        <source>The server sent no host key</source>
+        <translation>服务器未发送主机密钥</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s host key</source>
+        <translation>无法读取服务器的主机密钥</translation>
+    </message>
+    <message>
+        <source>The server&apos;s host key is of a kind twbench cannot read.</source>
+        <translation>服务器主机密钥的类型 twbench 无法识别。</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Could not create a channel</source>
+        <translation>无法创建通道</translation>
+    </message>
+    <message>
+        <source>Could not open a channel</source>
+        <translation>无法打开通道</translation>
+    </message>
+    <message>
+        <source>The server refused to run the command</source>
+        <translation>服务器拒绝执行该命令</translation>
+    </message>
+    <message>
+        <source>Reading the command&apos;s output failed</source>
+        <translation>读取命令输出失败</translation>
+    </message>
+    <message>
+        <source>Reading the command&apos;s error output failed</source>
+        <translation>读取命令错误输出失败</translation>
+    </message>
+    <message>
+        <source>The command did not finish in time.</source>
+        <translation>命令未在规定时间内完成。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench</name>
+    <message>
+        <source>Cannot read the file: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Attribution</name>
+    <message>
+        <source>network namespace %1</source>
+        <translation>网络命名空间 %1</translation>
+    </message>
+    <message>
+        <source>this host</source>
+        <translation>该主机</translation>
+    </message>
+    <message>
+        <source>container %1</source>
+        <translation>容器 %1</translation>
+    </message>
+    <message>
+        <source>containers on this host via the %1 gateway</source>
+        <translation>本机容器（经 %1 网关）</translation>
+    </message>
+    <message>
+        <source>%1 on docker network %2 (no known container)</source>
+        <translation>docker 网络 %2 上的 %1（无已知容器）</translation>
+    </message>
+    <message>
+        <source>external peer %1</source>
+        <translation>外部对端 %1</translation>
     </message>
 </context>
 <context>
@@ -326,6 +507,18 @@
         <source>Network namespace</source>
         <translation>网络命名空间</translation>
     </message>
+    <message>
+        <source>The container whose network namespace holds the socket; empty for the host&apos;s own sockets.</source>
+        <translation>套接字所在网络命名空间所属的容器；主机自身的套接字此列为空。</translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation>容器</translation>
+    </message>
+    <message>
+        <source>namespace %1</source>
+        <translation>命名空间 %1</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ConnectionsView</name>
@@ -356,6 +549,156 @@
     <message>
         <source>%1 of %2 sockets</source>
         <translation>%1 / %2 个套接字</translation>
+    </message>
+    <message>
+        <source>Show only the sockets of one container, or the host&apos;s own</source>
+        <translation>只显示某个容器的套接字，或主机自身的套接字</translation>
+    </message>
+    <message>
+        <source>All containers and host</source>
+        <translation>所有容器和主机</translation>
+    </message>
+    <message>
+        <source>Host only</source>
+        <translation>仅主机</translation>
+    </message>
+    <message>
+        <source>Graph: %1</source>
+        <translation>拓扑图：%1</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::CredentialDialog</name>
+    <message>
+        <source>Key passphrase</source>
+        <translation>密钥口令</translation>
+    </message>
+    <message>
+        <source>The key %1 is protected by a passphrase. It is needed to log in to %2.</source>
+        <translation>密钥 %1 受口令保护，登录 %2 需要该口令。</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password for %1.</source>
+        <translation>%1 的密码。</translation>
+    </message>
+    <message>
+        <source>Login question</source>
+        <translation>登录提示</translation>
+    </message>
+    <message>
+        <source>%1 asks:</source>
+        <translation>%1 询问：</translation>
+    </message>
+    <message>
+        <source>That was not accepted. Attempt %1 of %2.</source>
+        <translation>未被接受。第 %1 次尝试，共 %2 次。</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>&amp;Remember in the system keychain</source>
+        <translation>在系统密钥环中记住(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Saved only after the login succeeded, and only in the system keychain, never in a file.</source>
+        <translation>仅在登录成功后保存，且只保存在系统密钥环中，绝不写入文件。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::DockerInventory</name>
+    <message>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>%1: unexpected value &quot;%2&quot;</source>
+        <translation>%1：意外的值“%2”</translation>
+    </message>
+    <message>
+        <source>%1 is not %2</source>
+        <translation>%1 不是%2</translation>
+    </message>
+    <message>
+        <source>%1 did not answer: %2</source>
+        <translation>%1 没有响应：%2</translation>
+    </message>
+    <message>
+        <source>%1 printed no valid JSON: %2 at byte %3</source>
+        <translation>%1 输出的不是有效的 JSON：%2（位于第 %3 字节）</translation>
+    </message>
+    <message>
+        <source>%1 printed JSON that is not a list</source>
+        <translation>%1 输出的 JSON 不是列表</translation>
+    </message>
+    <message>
+        <source>no container Id</source>
+        <translation>缺少容器 Id</translation>
+    </message>
+    <message>
+        <source>NetworkSettings.Networks.%1 is not an object</source>
+        <translation>NetworkSettings.Networks.%1 不是对象</translation>
+    </message>
+    <message>
+        <source>an alias of network %1 is not a string</source>
+        <translation>网络 %1 的某个别名不是字符串</translation>
+    </message>
+    <message>
+        <source>a binding of port %1 is not an object</source>
+        <translation>端口 %1 的某个绑定不是对象</translation>
+    </message>
+    <message>
+        <source>a network without a name or Id</source>
+        <translation>某个网络既没有名称也没有 Id</translation>
+    </message>
+    <message>
+        <source>an IPAM entry is not an object</source>
+        <translation>某个 IPAM 条目不是对象</translation>
+    </message>
+    <message>
+        <source>an element is not an object</source>
+        <translation>某个元素不是对象</translation>
+    </message>
+    <message>
+        <source>The docker command was not found on this host, so containers are not shown. If docker or podman is installed elsewhere, set the host&apos;s &quot;docker command&quot; to its full path (or to &quot;podman&quot;).</source>
+        <translation>此主机上找不到 docker 命令，因此不显示容器。如果 docker 或 podman 安装在其他位置，请将该主机的“Docker 命令”设为其完整路径（或设为“podman”）。</translation>
+    </message>
+    <message>
+        <source>This account may not use the Docker daemon&apos;s socket, so containers are not shown. Add the account to the docker group (&quot;sudo usermod -aG docker USER&quot;, then connect again), or set the host&apos;s &quot;docker command&quot; to &quot;sudo -n docker&quot; with a sudoers rule that lets this account run docker without a password.</source>
+        <translation>此账户无权使用 Docker 守护进程的套接字，因此不显示容器。请将该账户加入 docker 组（“sudo usermod -aG docker USER”，然后重新连接），或将该主机的“Docker 命令”设为“sudo -n docker”，并添加允许此账户免密码运行 docker 的 sudoers 规则。</translation>
+    </message>
+    <message>
+        <source>The Docker daemon is not running on this host (or listens on another socket), so containers are not shown. Start it (&quot;systemctl start docker&quot;), or set the host&apos;s &quot;docker command&quot; to use the right context or host.</source>
+        <translation>此主机上的 Docker 守护进程未运行（或监听在其他套接字上），因此不显示容器。请启动它（“systemctl start docker”），或在该主机的“Docker 命令”中指定正确的 context 或 host。</translation>
+    </message>
+    <message>
+        <source>sudo asks for a password to run docker, and twbench never types one. Allow this account to run docker without a password (a NOPASSWD sudoers rule), or add it to the docker group and set the host&apos;s &quot;docker command&quot; to &quot;docker&quot;.</source>
+        <translation>sudo 运行 docker 时要求输入密码，而 twbench 从不代为输入密码。请允许此账户免密码运行 docker（sudoers 中的 NOPASSWD 规则），或将其加入 docker 组，并把该主机的“Docker 命令”设为“docker”。</translation>
+    </message>
+    <message>
+        <source>expected &quot;&lt;container id&gt; &lt;pid&gt; &lt;netns inode&gt;&quot;</source>
+        <translation>应为“&lt;container id&gt; &lt;pid&gt; &lt;netns inode&gt;”格式</translation>
     </message>
 </context>
 <context>
@@ -415,6 +758,380 @@
     </message>
 </context>
 <context>
+    <name>twbench::Fleet</name>
+    <message>
+        <source>No SSH host with the id &quot;%1&quot;.</source>
+        <translation>没有 ID 为“%1”的 SSH 主机。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::HostDialog</name>
+    <message>
+        <source>Add host</source>
+        <translation>添加主机</translation>
+    </message>
+    <message>
+        <source>Duplicate host</source>
+        <translation>复制主机</translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation>%1（副本）</translation>
+    </message>
+    <message>
+        <source>Edit host</source>
+        <translation>编辑主机</translation>
+    </message>
+    <message>
+        <source>as the hosts list shows it</source>
+        <translation>在主机列表中显示的名称</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>host name or IP address</source>
+        <translation>主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <source>the local user name</source>
+        <translation>默认为本地用户名</translation>
+    </message>
+    <message>
+        <source>SSH agent</source>
+        <translation>SSH 代理（ssh-agent）</translation>
+    </message>
+    <message>
+        <source>Identity file</source>
+        <translation>私钥文件</translation>
+    </message>
+    <message>
+        <source>Password or keyboard-interactive</source>
+        <translation>密码或键盘交互（keyboard-interactive）</translation>
+    </message>
+    <message>
+        <source>~/.ssh/id_ed25519</source>
+        <translation>~/.ssh/id_ed25519</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>[user@]host[:port], empty for a direct connection</source>
+        <translation>[user@]host[:port]，留空表示直连</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Run on this workstation to reach the host, as in ~/.ssh/config; %h and %p stand for the host and port.</source>
+        <translation>在本机上运行以连接该主机，同 ~/.ssh/config 中的 ProxyCommand；%h 和 %p 分别代表主机和端口。</translation>
+    </message>
+    <message>
+        <source>Remember the password in the system &amp;keychain</source>
+        <translation>在系统密钥环中记住密码(&amp;K)</translation>
+    </message>
+    <message>
+        <source>The password is kept in the system keychain (Secret Service), never in a file, and saved only after a successful login. Turning this off deletes the stored password.</source>
+        <translation>密码保存在系统密钥环（Secret Service）中，绝不写入文件，且仅在登录成功后保存。关闭此项会删除已保存的密码。</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>用户(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>登录方式(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Identity file:</source>
+        <translation>私钥文件(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Jump host:</source>
+        <translation>跳板机(&amp;J)：</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy command:</source>
+        <translation>代理命令(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Collection</source>
+        <translation>采集</translation>
+    </message>
+    <message>
+        <source>Use &quot;&amp;sudo -n&quot; for root-only data (container sockets)</source>
+        <translation>使用“sudo -n”读取需要 root 权限的数据（容器套接字）(&amp;S)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT, connection and CPU counters: cheap, read often.</source>
+        <translation>TIME_WAIT、连接和 CPU 计数器：开销小，可频繁读取。</translation>
+    </message>
+    <message>
+        <source>The whole socket table: costs kernel time on busy hosts; the probe stretches it when the table is large.</source>
+        <translation>完整的套接字表：在繁忙的主机上会消耗内核时间；表很大时探针会自动拉长间隔。</translation>
+    </message>
+    <message>
+        <source>&amp;Docker command:</source>
+        <translation>Docker 命令(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Counters every:</source>
+        <translation>计数器采集间隔(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Table every:</source>
+        <translation>套接字表采集间隔(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>required: ~/.ssh/id_ed25519</source>
+        <translation>必填：~/.ssh/id_ed25519</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Choose the private key</source>
+        <translation>选择私钥</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::HostKeyDialog</name>
+    <message>
+        <source>twbench has not seen the keys of these hosts before. Compare each fingerprint with one you got another way (the server&apos;s console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before you trust it.</source>
+        <translation>twbench 以前没有见过这些主机的密钥。信任之前，请将每个指纹与通过其他途径获得的指纹进行比对（在服务器控制台上执行：ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub）。</translation>
+    </message>
+    <message>
+        <source>Selected host</source>
+        <translation>所选主机</translation>
+    </message>
+    <message>
+        <source>paste the fingerprint you expect (SHA256:…)</source>
+        <translation>粘贴预期的指纹（SHA256:…）</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>Key:</source>
+        <translation>密钥：</translation>
+    </message>
+    <message>
+        <source>Fingerprint:</source>
+        <translation>指纹：</translation>
+    </message>
+    <message>
+        <source>&amp;Expected:</source>
+        <translation>预期指纹(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Saved to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Connect &amp;once</source>
+        <translation>仅本次连接(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Connect the selected hosts this time; ask again next time.</source>
+        <translation>本次连接所选主机；下次仍会询问。</translation>
+    </message>
+    <message>
+        <source>&amp;Trust and save</source>
+        <translation>信任并保存(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Add the selected hosts&apos; keys to your known_hosts file, then connect.</source>
+        <translation>将所选主机的密钥添加到 known_hosts 文件，然后连接。</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Do not connect to the selected hosts.</source>
+        <translation>不连接所选主机。</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>%1, port %2</source>
+        <translation>%1，端口 %2</translation>
+    </message>
+    <message>
+        <source>%1, %2 bits</source>
+        <translation>%1，%2 位</translation>
+    </message>
+    <message>
+        <source>your known_hosts file</source>
+        <translation>您的 known_hosts 文件</translation>
+    </message>
+    <message>
+        <source>Paste a fingerprint to compare it with the one shown.</source>
+        <translation>粘贴一个指纹，与上面显示的指纹进行比对。</translation>
+    </message>
+    <message>
+        <source>✓ Match: the fingerprints are the same.</source>
+        <translation>✓ 匹配：指纹一致。</translation>
+    </message>
+    <message>
+        <source>✗ No match: this is not the key you expect. Do not trust it.</source>
+        <translation>✗ 不匹配：这不是预期的密钥。请勿信任。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Unknown host keys (%n)</source>
+        <translation>
+            <numerusform>未知的主机密钥（%n）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::HostKeyQuestionModel</name>
+    <message>
+        <source>%1 port %2</source>
+        <translation>%1 端口 %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bits)</source>
+        <translation>%1（%2 位）</translation>
+    </message>
+    <message>
+        <source>not compared</source>
+        <translation>未比对</translation>
+    </message>
+    <message>
+        <source>✓ matches</source>
+        <translation>✓ 匹配</translation>
+    </message>
+    <message>
+        <source>✗ does not match</source>
+        <translation>✗ 不匹配</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Key type</source>
+        <translation>密钥类型</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预期指纹</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::HostKeyRefusalDialog</name>
+    <message>
+        <source>WARNING: REVOKED HOST KEY DETECTED!</source>
+        <translation>WARNING: REVOKED HOST KEY DETECTED! 警告：检测到已吊销的主机密钥！</translation>
+    </message>
+    <message>
+        <source>The %1 host key for %2 is marked as revoked.
+This could mean that a stolen key is being used to impersonate this host.
+</source>
+        <translation>%2 的 %1 主机密钥已被标记为吊销。
+这可能意味着有人正在使用被盗的密钥冒充该主机。
+</translation>
+    </message>
+    <message>
+        <source>The fingerprint for the %1 key sent by the remote host is
+%2.
+</source>
+        <translation>远程主机发送的 %1 密钥指纹为：
+%2
+</translation>
+    </message>
+    <message>
+        <source>Revoked in %1
+</source>
+        <translation>吊销记录位于 %1
+</translation>
+    </message>
+    <message>
+        <source>WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!</source>
+        <translation>WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! 警告：远程主机标识已更改！</translation>
+    </message>
+    <message>
+        <source>The host %1 sent an %2 key, but known_hosts holds only keys of other types for it.
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+</source>
+        <translation>主机 %1 发送了 %2 密钥，但 known_hosts 中只有该主机其他类型的密钥。
+可能有人正在窃听您的通信（中间人攻击）！
+</translation>
+    </message>
+    <message>
+        <source>Known key in %1
+</source>
+        <translation>已知密钥位于 %1
+</translation>
+    </message>
+    <message>
+        <source>IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+It is also possible that a host key has just been changed.
+</source>
+        <translation>IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+可能有人正在进行恶意操作！
+可能有人正在窃听您的通信（中间人攻击）！
+也可能是主机密钥刚刚更换过。
+</translation>
+    </message>
+    <message>
+        <source>Offending %1 key in %2
+</source>
+        <translation>冲突的 %1 密钥位于 %2
+</translation>
+    </message>
+    <message>
+        <source>Host key verification failed.</source>
+        <translation>Host key verification failed. 主机密钥验证失败。</translation>
+    </message>
+    <message>
+        <source>Host key refused: %1</source>
+        <translation>已拒绝主机密钥：%1</translation>
+    </message>
+    <message>
+        <source>twbench did not connect: the server&apos;s key does not match the one on record.</source>
+        <translation>twbench 未连接：服务器的密钥与记录中的不一致。</translation>
+    </message>
+    <message>
+        <source>If you know why the key changed (the server was reinstalled, its keys were rotated), confirm the new fingerprint with its administrator, then use Hosts → Forget host key… to remove the old lines from known_hosts and connect again.</source>
+        <translation>如果清楚密钥变更的原因（服务器重装、密钥轮换），请先与其管理员确认新的指纹，然后通过“主机 → 忘记主机密钥…”从 known_hosts 中删除旧条目，再重新连接。</translation>
+    </message>
+</context>
+<context>
     <name>twbench::HostListModel</name>
     <message>
         <source>%1 (%2): %3</source>
@@ -423,6 +1140,57 @@
     <message>
         <source>%1 (%2): %3 — %4</source>
         <translation>%1（%2）：%3 — %4</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::HostSpec</name>
+    <message>
+        <source>The host needs an id.</source>
+        <translation>主机必须有 ID。</translation>
+    </message>
+    <message>
+        <source>The host needs a name.</source>
+        <translation>主机必须有名称。</translation>
+    </message>
+    <message>
+        <source>The counter interval must be between 1 and 3600 seconds.</source>
+        <translation>计数器采集间隔必须介于 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>The table interval must be between 1 and 3600 seconds.</source>
+        <translation>套接字表采集间隔必须介于 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>The host needs an address.</source>
+        <translation>主机必须有地址。</translation>
+    </message>
+    <message>
+        <source>The address must not start with &apos;-&apos;.</source>
+        <translation>地址不能以“-”开头。</translation>
+    </message>
+    <message>
+        <source>The address must not contain spaces or control characters.</source>
+        <translation>地址不能包含空格或控制字符。</translation>
+    </message>
+    <message>
+        <source>Port must be between 1 and 65535.</source>
+        <translation>端口必须介于 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>The user name must not contain spaces, &apos;@&apos; or control characters.</source>
+        <translation>用户名不能包含空格、“@”或控制字符。</translation>
+    </message>
+    <message>
+        <source>Choose the identity file, or another login method.</source>
+        <translation>请选择私钥文件，或改用其他登录方式。</translation>
+    </message>
+    <message>
+        <source>The jump host must not start with &apos;-&apos;.</source>
+        <translation>跳板机不能以“-”开头。</translation>
+    </message>
+    <message>
+        <source>The docker command must not be empty.</source>
+        <translation>Docker 命令不能为空。</translation>
     </message>
 </context>
 <context>
@@ -450,6 +1218,69 @@
     <message>
         <source>The probe ended.</source>
         <translation>探针已退出。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ImportHostModel</name>
+    <message>
+        <source>%1 via %2</source>
+        <translation>%1，经由 %2</translation>
+    </message>
+    <message>
+        <source>%1 via a proxy command</source>
+        <translation>%1，经由代理命令</translation>
+    </message>
+    <message>
+        <source>%1, key %2</source>
+        <translation>%1，密钥 %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 (already in the list)</source>
+        <translation>%1 — %2（已在列表中）</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::KeychainVault</name>
+    <message>
+        <source>No system keychain is available (no Secret Service is running).</source>
+        <translation>没有可用的系统密钥环（Secret Service 未运行）。</translation>
+    </message>
+    <message>
+        <source>The system keychain is locked or refused access.</source>
+        <translation>系统密钥环已锁定或拒绝访问。</translation>
+    </message>
+    <message>
+        <source>The system keychain could not be used: %1</source>
+        <translation>无法使用系统密钥环：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The system keychain did not answer within %n second(s).</source>
+        <translation>
+            <numerusform>系统密钥环在 %n 秒内没有响应。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::KnownHosts</name>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>无法创建 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not rewrite %1: %2</source>
+        <translation>无法重写 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -548,10 +1379,6 @@
         <translation>正在等待第一次采样…</translation>
     </message>
     <message>
-        <source>%1 sockets in the last table</source>
-        <translation>最近一张表中有 %1 个套接字</translation>
-    </message>
-    <message>
         <source>About twbench</source>
         <translation>关于 twbench</translation>
     </message>
@@ -562,6 +1389,177 @@
     <message>
         <source>Hosts &amp;list</source>
         <translation>主机列表(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation>拓扑</translation>
+    </message>
+    <message>
+        <source>Keychain, %1: %2</source>
+        <translation>系统密钥环（%1）：%2</translation>
+    </message>
+    <message>
+        <source>&amp;Add host…</source>
+        <translation>添加主机(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate…</source>
+        <translation>复制(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>断开连接(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Import from ~/.ssh/config…</source>
+        <translation>从 ~/.ssh/config 导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Forget host key…</source>
+        <translation>忘记主机密钥(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Remove this host&apos;s lines from known_hosts, after its key changed for a known reason.</source>
+        <translation>主机密钥因已知原因变更后，从 known_hosts 中删除该主机的条目。</translation>
+    </message>
+    <message>
+        <source>Host %1 removed.</source>
+        <translation>已移除主机 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n host(s) imported.</source>
+        <translation>
+            <numerusform>已导入 %n 台主机。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Forget host key</source>
+        <translation>忘记主机密钥</translation>
+    </message>
+    <message>
+        <source>Forget the host key of %1?</source>
+        <translation>忘记 %1 的主机密钥？</translation>
+    </message>
+    <message>
+        <source>This removes the lines for %1 from %2, as &quot;ssh-keygen -R&quot; does. The next connection shows the server&apos;s key and asks you to trust it again.
+
+Do this only when you know why the key changed (the server was reinstalled or its keys were rotated) and have the new fingerprint from its administrator.</source>
+        <translation>此操作会像“ssh-keygen -R”一样，从 %2 中删除 %1 的条目。下次连接时会显示服务器的密钥，并再次询问是否信任。
+
+请仅在清楚密钥变更的原因（服务器重装或密钥轮换）、并已从其管理员处获得新指纹时执行此操作。</translation>
+    </message>
+    <message>
+        <source>&amp;Forget host key</source>
+        <translation>忘记主机密钥(&amp;F)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n name(s) of %1 from known_hosts.</source>
+        <translation>
+            <numerusform>已从 known_hosts 中删除 %1 的 %n 个名称。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines %1 still match it through a wildcard; edit them by hand.</source>
+        <translation>第 %1 行仍通过通配符匹配该主机，请手动编辑。</translation>
+    </message>
+    <message>
+        <source>&amp;Topology</source>
+        <translation>拓扑(&amp;T)</translation>
+    </message>
+    <message>
+        <source>H&amp;osts</source>
+        <translation>主机(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln socket(s) in the last table</source>
+        <translation>
+            <numerusform>最近一张套接字表中有 %Ln 个套接字</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Parser</name>
+    <message>
+        <source>The line is longer than %1 bytes; it was skipped.</source>
+        <translation>该行超过 %1 字节，已跳过。</translation>
+    </message>
+    <message>
+        <source>The line contains a NUL byte; it was skipped.</source>
+        <translation>该行包含 NUL 字节，已跳过。</translation>
+    </message>
+    <message>
+        <source>The line contains control characters; it was skipped.</source>
+        <translation>该行包含控制字符，已跳过。</translation>
+    </message>
+    <message>
+        <source>ProxyCommand has no value; the line was skipped.</source>
+        <translation>ProxyCommand 没有值，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>Unbalanced quotes; the line was skipped.</source>
+        <translation>引号不配对，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no value; the line was skipped.</source>
+        <translation>“%1”没有值，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>Match blocks are not evaluated; the options under this one were skipped.</source>
+        <translation>不解析 Match 块，已跳过此块下的选项。</translation>
+    </message>
+    <message>
+        <source>Port must be a number between 1 and 65535; the line was skipped.</source>
+        <translation>Port 必须是 1 到 65535 之间的数字，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>twbench cannot expand the token &quot;%%1&quot;; the line was skipped.</source>
+        <translation>twbench 无法展开标记“%%1”，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>More than %1 host aliases; the rest were not imported.</source>
+        <translation>主机别名超过 %1 个，其余的未导入。</translation>
+    </message>
+    <message>
+        <source>Includes nest deeper than %1 levels (a loop?); this one was skipped.</source>
+        <translation>Include 嵌套超过 %1 层（是否存在循环？），已跳过此 Include。</translation>
+    </message>
+    <message>
+        <source>Include is not followed here; the line was skipped.</source>
+        <translation>此处不展开 Include，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>The included file %1 was skipped: the configuration is too large.</source>
+        <translation>已跳过被包含的文件 %1：配置过大。</translation>
+    </message>
+    <message>
+        <source>The file is larger than %1 MiB; it was not read.</source>
+        <translation>文件超过 %1 MiB，未读取。</translation>
+    </message>
+    <message>
+        <source>Host %1 was not imported: %2</source>
+        <translation>主机 %1 未导入：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more warning(s) not shown.</source>
+        <translation>
+            <numerusform>另有 %n 条警告未显示。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -608,6 +1606,222 @@
     </message>
 </context>
 <context>
+    <name>twbench::SshImportDialog</name>
+    <message>
+        <source>Import hosts from ssh config</source>
+        <translation>从 ssh 配置导入主机</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Read</source>
+        <translation>读取(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Check &amp;all</source>
+        <translation>全部勾选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Check &amp;none</source>
+        <translation>全部不选(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Warnings:</source>
+        <translation>警告(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
+        <source>Choose an ssh config file</source>
+        <translation>选择 ssh 配置文件</translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Import %n host(s)</source>
+        <translation>
+            <numerusform>导入 %n 台主机(&amp;I)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n host(s) found, %1 already in the list (unchecked).</source>
+        <translation>
+            <numerusform>找到 %n 台主机，其中 %1 台已在列表中（未勾选）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n host(s) found.</source>
+        <translation>
+            <numerusform>找到 %n 台主机。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::SshTransport</name>
+    <message>
+        <source>This host is not an SSH host.</source>
+        <translation>此主机不是 SSH 主机。</translation>
+    </message>
+    <message>
+        <source>%1 line %2</source>
+        <translation>%1 第 %2 行</translation>
+    </message>
+    <message>
+        <source>%1 key %2</source>
+        <translation>%1 密钥 %2</translation>
+    </message>
+    <message>
+        <source>The host key of %1 is not known (%2) and this run may not ask: refused. Add the key to %3, or allow new host keys.</source>
+        <translation>%1 的主机密钥未知（%2），且本次运行不允许询问：已拒绝。请将该密钥添加到 %3，或允许接受新的主机密钥。</translation>
+    </message>
+    <message>
+        <source>WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! Someone could be eavesdropping on you right now (a man-in-the-middle attack), or the host key has just been changed. %1 now shows the %2; %3 holds another key for it. twbench does not connect. If the change is expected, forget the old key and connect again.</source>
+        <translation>WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!（警告：远程主机标识已更改！）可能有人正在窃听您的通信（中间人攻击），也可能是主机密钥刚刚更换过。%1 现在出示的是 %2，而 %3 中记录的是另一个密钥。twbench 不会连接。如果此变更在预期之中，请忘记旧密钥后重新连接。</translation>
+    </message>
+    <message>
+        <source>WARNING: the host key of %1 is a %2, but %3 holds a key of another type for it: the host may have been replaced, or someone may be in the middle. twbench does not connect. If the change is expected, forget the old key and connect again.</source>
+        <translation>警告：%1 的主机密钥是 %2，但 %3 中记录的是另一种类型的密钥：该主机可能已被替换，也可能有人在中间拦截。twbench 不会连接。如果此变更在预期之中，请忘记旧密钥后重新连接。</translation>
+    </message>
+    <message>
+        <source>The host key of %1 (%2) is marked as revoked in %3. twbench does not connect.</source>
+        <translation>%1 的主机密钥（%2）在 %3 中被标记为已吊销。twbench 不会连接。</translation>
+    </message>
+    <message>
+        <source>The host key of %1 was not accepted.</source>
+        <translation>%1 的主机密钥未被接受。</translation>
+    </message>
+    <message>
+        <source>Logging in to %1 failed: %2</source>
+        <translation>登录 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Login as %1 was refused by the server.</source>
+        <translation>服务器拒绝以 %1 身份登录。</translation>
+    </message>
+    <message>
+        <source>Tried: %1.</source>
+        <translation>已尝试：%1。</translation>
+    </message>
+    <message>
+        <source>The server accepts: %1.</source>
+        <translation>服务器接受：%1。</translation>
+    </message>
+    <message>
+        <source>%1 accepted, more required</source>
+        <translation>%1 已通过，但还需要其他认证</translation>
+    </message>
+    <message>
+        <source>the agent&apos;s keys</source>
+        <translation>ssh-agent 中的密钥</translation>
+    </message>
+    <message>
+        <source>the agent&apos;s key</source>
+        <translation>ssh-agent 中的密钥</translation>
+    </message>
+    <message>
+        <source>the key %1 (not accepted)</source>
+        <translation>密钥 %1（未被接受）</translation>
+    </message>
+    <message>
+        <source>the key %1 needs a passphrase, which this run may not ask for</source>
+        <translation>密钥 %1 需要口令，但本次运行不允许询问</translation>
+    </message>
+    <message>
+        <source>the key %1 (wrong passphrase)</source>
+        <translation>密钥 %1（口令错误）</translation>
+    </message>
+    <message>
+        <source>the key %1 (cannot be read)</source>
+        <translation>密钥 %1（无法读取）</translation>
+    </message>
+    <message>
+        <source>keyboard-interactive (this run may not ask)</source>
+        <translation>keyboard-interactive（本次运行不允许询问）</translation>
+    </message>
+    <message>
+        <source>keyboard-interactive</source>
+        <translation>keyboard-interactive</translation>
+    </message>
+    <message>
+        <source>a password (this run may not ask)</source>
+        <translation>密码（本次运行不允许询问）</translation>
+    </message>
+    <message>
+        <source>a password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>the password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Login as %1 was cancelled.</source>
+        <translation>已取消以 %1 身份登录。</translation>
+    </message>
+    <message>
+        <source>The probe or its parameters are missing from this build.</source>
+        <translation>此构建中缺少探针或其参数。</translation>
+    </message>
+    <message>
+        <source>%1 did not open a channel: %2</source>
+        <translation>%1 未打开通道：%2</translation>
+    </message>
+    <message>
+        <source>Could not watch the probe&apos;s exit on %1.</source>
+        <translation>无法监视 %1 上探针的退出。</translation>
+    </message>
+    <message>
+        <source>%1 did not start the probe: %2</source>
+        <translation>%1 未启动探针：%2</translation>
+    </message>
+    <message>
+        <source>Could not send the probe to %1: %2</source>
+        <translation>无法将探针发送到 %1：%2</translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost: %2</source>
+        <translation>与 %1 的连接已断开：%2</translation>
+    </message>
+    <message>
+        <source>No data from %1 for %2 s: the connection counts as dropped.</source>
+        <translation>%2 秒内未收到 %1 的数据：视为连接已断开。</translation>
+    </message>
+    <message>
+        <source>The probe on %1 was killed by signal %2.</source>
+        <translation>%1 上的探针被信号 %2 终止。</translation>
+    </message>
+    <message>
+        <source>The probe on %1 ended.</source>
+        <translation>%1 上的探针已退出。</translation>
+    </message>
+    <message>
+        <source>The probe on %1 exited with status %2.</source>
+        <translation>%1 上的探针已退出，退出码 %2。</translation>
+    </message>
+    <message>
+        <source>The probe on %1 ended without an exit status.</source>
+        <translation>%1 上的探针已结束，但没有退出码。</translation>
+    </message>
+    <message>
+        <source>Its last error output: %1</source>
+        <translation>最后的错误输出：%1</translation>
+    </message>
+</context>
+<context>
     <name>twbench::Timeline</name>
     <message>
         <source>New connections/s</source>
@@ -648,6 +1862,152 @@
     <message>
         <source>%1 entered/s</source>
         <translation>进入 %1/s</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Topology</name>
+    <message>
+        <source>server closes</source>
+        <translation>服务端关闭</translation>
+    </message>
+    <message>
+        <source>client closes</source>
+        <translation>客户端关闭</translation>
+    </message>
+    <message>
+        <source>both close</source>
+        <translation>双方均关闭</translation>
+    </message>
+    <message>
+        <source>≈%1 new/s</source>
+        <translation>≈%1 新建/s</translation>
+    </message>
+    <message>
+        <source>%1 port %2</source>
+        <translation>%1 端口 %2</translation>
+    </message>
+    <message>
+        <source>containers on this host via the %1 gateway</source>
+        <translation>本机容器（经 %1 网关）</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上的 %1</translation>
+    </message>
+    <message>
+        <source>network namespace %1</source>
+        <translation>网络命名空间 %1</translation>
+    </message>
+    <message>
+        <source>&lt;%1 new/s</source>
+        <translation>&lt;%1 新建/s</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::TopologyView</name>
+    <message>
+        <source>Waiting for the first socket table…</source>
+        <translation>正在等待第一张套接字表…</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Fit the graph to the window (F, Ctrl+0)</source>
+        <translation>使拓扑图适应窗口大小（F，Ctrl+0）</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl++)</source>
+        <translation>放大（Ctrl++）</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation>缩小（Ctrl+-）</translation>
+    </message>
+    <message>
+        <source>%1 nodes, %2 edges, %3 TIME_WAIT · %4</source>
+        <translation>%1 个节点，%2 条边，%3 个 TIME_WAIT · %4</translation>
+    </message>
+    <message>
+        <source>positions kept</source>
+        <translation>保留原有布局</translation>
+    </message>
+    <message>
+        <source>laid out in %1 ms</source>
+        <translation>布局耗时 %1 ms</translation>
+    </message>
+    <message>
+        <source>Docker: %1</source>
+        <translation>Docker：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n container namespace(s)</source>
+        <translation>
+            <numerusform>%n 个容器命名空间</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The sockets inside these containers could not be read: %1. Their connections show only from the other end, so their counts are lower bounds and who closes may be missing. Reading a container&apos;s sockets (/proc/&lt;pid&gt;/net/tcp) needs root: connect as root, or let this account run it through &quot;sudo -n&quot; without a password (a NOPASSWD rule in sudoers).</source>
+        <translation>无法读取这些容器内的套接字：%1。它们的连接只能从另一端看到，因此计数只是下限，且可能无法判断由哪一方关闭。读取容器的套接字（/proc/&lt;pid&gt;/net/tcp）需要 root 权限：请以 root 身份连接，或允许此账户通过“sudo -n”免密码运行（在 sudoers 中添加 NOPASSWD 规则）。</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Workbench</name>
+    <message>
+        <source>The password stored in the system keychain was not accepted.</source>
+        <translation>系统密钥环中保存的密码未被接受。</translation>
+    </message>
+    <message>
+        <source>The password was not saved in the system keychain: %1</source>
+        <translation>密码未能保存到系统密钥环：%1</translation>
+    </message>
+    <message>
+        <source>The stored password could not be removed from the system keychain: %1</source>
+        <translation>无法从系统密钥环中删除已保存的密码：%1</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::shell</name>
+    <message>
+        <source>The container name is empty.</source>
+        <translation>容器名称为空。</translation>
+    </message>
+    <message>
+        <source>A container name starts with a letter or a digit.</source>
+        <translation>容器名称必须以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>A container name holds only letters, digits, &apos;_&apos;, &apos;.&apos; and &apos;-&apos;.</source>
+        <translation>容器名称只能包含字母、数字、“_”、“.”和“-”。</translation>
+    </message>
+    <message>
+        <source>The path must be absolute (start with &apos;/&apos;).</source>
+        <translation>路径必须是绝对路径（以“/”开头）。</translation>
+    </message>
+    <message>
+        <source>The path must not contain a NUL character or a line break.</source>
+        <translation>路径不能包含 NUL 字符或换行符。</translation>
+    </message>
+    <message>
+        <source>The value is empty.</source>
+        <translation>值为空。</translation>
+    </message>
+    <message>
+        <source>The value may hold only letters, digits and _.,:+=@%/-.</source>
+        <translation>值只能包含字母、数字和 _.,:+=@%/-。</translation>
     </message>
 </context>
 </TS>
