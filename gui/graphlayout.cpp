@@ -18,10 +18,12 @@ namespace {
 
 constexpr double pointsPerInch = 72.0;
 
-QString trText(const char *text)
+// Texts of free functions carry their context through this class: lupdate reads
+// GraphLayoutText::tr("…") calls, where a free tr() wrapper would hide the texts from it.
+struct GraphLayoutText
 {
-    return QCoreApplication::translate("twbench::GraphLayout", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(twbench::GraphLayout)
+};
 
 // Graphviz's global state (its context, cgraph's error handling) is guarded by this lock and
 // only ever touched under it.
@@ -195,17 +197,17 @@ GraphLayoutResult layoutGraph(const GraphLayoutInput &input)
     timer.start();
     GVC_t *context = graphvizContext();
     if (!context) {
-        result.error = trText("Graphviz could not start (no layout plugins found).");
+        result.error = GraphLayoutText::tr("Graphviz could not start (no layout plugins found).");
         return result;
     }
     Agraph_t *graph = agmemread(dot.constData());
     if (!graph) {
-        result.error = trText("Graphviz did not accept the graph.");
+        result.error = GraphLayoutText::tr("Graphviz did not accept the graph.");
         return result;
     }
     QByteArray plain;
     if (gvLayout(context, graph, "dot") != 0) {
-        result.error = trText("Graphviz's dot layout failed.");
+        result.error = GraphLayoutText::tr("Graphviz's dot layout failed.");
     } else {
         char *data = nullptr;
         unsigned int length = 0;
@@ -219,7 +221,7 @@ GraphLayoutResult layoutGraph(const GraphLayoutInput &input)
     locker.unlock();
 
     if (result.error.isEmpty() && !parsePlainLayout(plain, input, result))
-        result.error = trText("Graphviz's layout could not be read back.");
+        result.error = GraphLayoutText::tr("Graphviz's layout could not be read back.");
     return result;
 }
 

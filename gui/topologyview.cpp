@@ -1,5 +1,7 @@
 #include "topologyview.h"
 
+#include <QCoreApplication>
+
 #include "model/hostlistmodel.h"
 
 #include "workbench.h"
@@ -33,10 +35,12 @@ namespace twbench {
 
 namespace {
 
-QString trText(const char *text, const char *disambiguation = nullptr, int n = -1)
+// Texts of free functions carry their context through this class: lupdate reads
+// TopologyViewText::tr("…") calls, where a free tr() wrapper would hide the texts from it.
+struct TopologyViewText
 {
-    return QCoreApplication::translate("twbench::TopologyView", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(twbench::TopologyView)
+};
 
 // Item data keys: which node or edge an item draws.
 constexpr int KindKey = 0;  // ItemNode / ItemEdge
@@ -67,21 +71,21 @@ QString kindName(NodeKind kind)
 {
     switch (kind) {
     case NodeKind::Host:
-        return trText("this host's own processes");
+        return TopologyViewText::tr("this host's own processes");
     case NodeKind::HostService:
-        return trText("a listening port of the host");
+        return TopologyViewText::tr("a listening port of the host");
     case NodeKind::ComposeService:
-        return trText("compose service");
+        return TopologyViewText::tr("compose service");
     case NodeKind::Container:
-        return trText("container");
+        return TopologyViewText::tr("container");
     case NodeKind::Gateway:
-        return trText("docker network gateway");
+        return TopologyViewText::tr("docker network gateway");
     case NodeKind::External:
-        return trText("peer outside the host");
+        return TopologyViewText::tr("peer outside the host");
     case NodeKind::NetworkPeer:
-        return trText("address on a docker network");
+        return TopologyViewText::tr("address on a docker network");
     case NodeKind::Namespace:
-        return trText("unexplained network namespace");
+        return TopologyViewText::tr("unexplained network namespace");
     }
     return {};
 }
@@ -101,9 +105,10 @@ QStringList nodeDetails(const TopologyNode &node)
     for (qsizetype i = 0; i < shown; ++i)
         details << node.addresses[i].toString();
     if (node.addresses.size() > shown)
-        details.last() += u' ' + trText("+%n more", nullptr, int(node.addresses.size() - shown));
+        details.last() +=
+            u' ' + TopologyViewText::tr("+%n more", nullptr, int(node.addresses.size() - shown));
     if (node.kind == NodeKind::ComposeService && node.containerNames.size() > 1)
-        details << trText("replicas: %n", nullptr, int(node.containerNames.size()));
+        details << TopologyViewText::tr("replicas: %n", nullptr, int(node.containerNames.size()));
     return details;
 }
 
@@ -115,25 +120,26 @@ QString nodeToolTip(const TopologyNode &node)
         QStringList names;
         for (const QString &name : node.containerNames)
             names << esc(safeDisplayText(name));
-        tip += QStringLiteral("<br/>") % esc(trText("Containers:")) % u' ' %
+        tip += QStringLiteral("<br/>") % esc(TopologyViewText::tr("Containers:")) % u' ' %
                names.join(QStringLiteral(", "));
     }
     if (!node.network.isEmpty())
-        tip +=
-            QStringLiteral("<br/>") % esc(trText("Network: %1").arg(safeDisplayText(node.network)));
+        tip += QStringLiteral("<br/>") %
+               esc(TopologyViewText::tr("Network: %1").arg(safeDisplayText(node.network)));
     if (!node.addresses.isEmpty()) {
         QStringList addresses;
         for (const IpAddress &address : node.addresses)
             addresses << address.toString();
         tip += QStringLiteral("<br/>") %
-               esc(trText("Addresses: %1").arg(addresses.join(QStringLiteral(", "))));
+               esc(TopologyViewText::tr("Addresses: %1").arg(addresses.join(QStringLiteral(", "))));
     }
     if (!node.servicePorts.empty()) {
         QStringList ports;
         for (const std::uint16_t port : node.servicePorts)
             ports << QString::number(port);
-        tip += QStringLiteral("<br/>") %
-               esc(trText("Listening ports: %1").arg(ports.join(QStringLiteral(", "))));
+        tip +=
+            QStringLiteral("<br/>") %
+            esc(TopologyViewText::tr("Listening ports: %1").arg(ports.join(QStringLiteral(", "))));
     }
     return tip + QStringLiteral("</qt>");
 }
@@ -147,14 +153,14 @@ QString countsText(const TopologyEdge &edge)
             parts << name % u' ' % locale.toString(qulonglong(n));
     };
     add(TcpState::TimeWait, tcpStateName(TcpState::TimeWait));
-    add(TcpState::Established, trText("ESTAB", "short for ESTABLISHED"));
+    add(TcpState::Established, TopologyViewText::tr("ESTAB", "short for ESTABLISHED"));
     for (int i = 0; i < TcpStateCount; ++i) {
         const auto state = static_cast<TcpState>(i);
         if (state != TcpState::TimeWait && state != TcpState::Established)
             add(state, tcpStateName(state));
     }
     if (parts.isEmpty())
-        return trText("no connections");
+        return TopologyViewText::tr("no connections");
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -180,17 +186,18 @@ QString edgeToolTip(const Topology &topology, const TopologyEdge &edge)
     QString tip = QStringLiteral("<qt><b>") % esc(from.label) % QStringLiteral(" → ") %
                   esc(to.label) % QStringLiteral("</b><br/>") % esc(edge.label());
     tip += QStringLiteral("<br/>") %
-           esc(trText("%1 connection(s) to port %2; %3 seen from both ends")
+           esc(TopologyViewText::tr("%1 connection(s) to port %2; %3 seen from both ends")
                    .arg(locale.toString(edge.connections), ports.join(QStringLiteral(", ")),
                         locale.toString(edge.bothEndsSeen)));
     tip +=
         QStringLiteral("<br/>") %
-        esc(trText("TIME_WAIT held by the server end: %1, by the client end: %2")
+        esc(TopologyViewText::tr("TIME_WAIT held by the server end: %1, by the client end: %2")
                 .arg(locale.toString(edge.timeWaitServer), locale.toString(edge.timeWaitClient)));
     if (edge.clientEndsObserved < edge.connections)
         tip += QStringLiteral("<br/>") %
-               esc(trText("The caller's end of %1 connection(s) could not be read: counts on "
-                          "that side are lower bounds.")
+               esc(TopologyViewText::tr(
+                       "The caller's end of %1 connection(s) could not be read: counts on "
+                       "that side are lower bounds.")
                        .arg(locale.toString(edge.connections - edge.clientEndsObserved)));
     return tip + QStringLiteral("</qt>");
 }

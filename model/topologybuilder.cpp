@@ -10,10 +10,12 @@ namespace twbench {
 
 namespace {
 
-QString trText(const char *text)
+// Texts of free functions carry their context through this class: lupdate reads
+// TopologyText::tr("…") calls, where a free tr() wrapper would hide the texts from it.
+struct TopologyText
 {
-    return QCoreApplication::translate("twbench::Topology", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(twbench::Topology)
+};
 
 void insertSorted(std::vector<std::uint16_t> &ports, std::uint16_t port)
 {
@@ -313,7 +315,7 @@ private:
     {
         if (!m_hostLabel.isEmpty())
             return safeDisplayText(m_hostLabel);
-        return m_hostId.isEmpty() ? trText("this host") : safeDisplayText(m_hostId);
+        return m_hostId.isEmpty() ? TopologyText::tr("this host") : safeDisplayText(m_hostId);
     }
 
     int hostNode()

@@ -19,10 +19,13 @@ namespace twbench {
 
 namespace {
 
-QString tr(const char *text)
+// Texts of free functions carry their context through this class: lupdate reads
+// KnownHostsText::tr("…") calls, where a free KnownHostsText::tr() wrapper would hide the texts
+// from it.
+struct KnownHostsText
 {
-    return QCoreApplication::translate("KnownHosts", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(KnownHosts)
+};
 
 // Reads the SSH wire format's length-prefixed strings and mpints.
 class BlobReader
@@ -276,13 +279,13 @@ QString KnownHosts::append(const QString &host, int port, const PublicKey &key) 
     if (!QFileInfo::exists(dir)) {
         // Like ssh: the directory that holds keys is the owner's only.
         if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST)
-            return tr("Could not create %1: %2")
+            return KnownHostsText::tr("Could not create %1: %2")
                 .arg(dir, QString::fromLocal8Bit(std::strerror(errno)));
     }
     const int fd = ::open(QFile::encodeName(m_userFile).constData(),
                           O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return tr("Could not open %1: %2")
+        return KnownHostsText::tr("Could not open %1: %2")
             .arg(m_userFile, QString::fromLocal8Bit(std::strerror(errno)));
     QByteArray text = entryLine(host, port, key).toUtf8() + '\n';
     // A file whose last line has no newline would glue our line to it.
@@ -299,7 +302,7 @@ QString KnownHosts::append(const QString &host, int port, const PublicKey &key) 
     const int writeErrno = errno;
     const bool closed = ::close(fd) == 0;
     if (written != ssize_t(text.size()) || !closed)
-        return tr("Could not write %1: %2")
+        return KnownHostsText::tr("Could not write %1: %2")
             .arg(m_userFile, QString::fromLocal8Bit(std::strerror(written < 0 ? writeErrno : EIO)));
     return {};
 }
@@ -350,14 +353,16 @@ KnownHosts::Removal KnownHosts::removeHost(const QString &host, int port) const
     const QFile::Permissions permissions = QFileInfo(m_userFile).permissions();
     QSaveFile file(m_userFile);
     if (!file.open(QIODevice::WriteOnly)) {
-        removal.error = tr("Could not rewrite %1: %2").arg(m_userFile, file.errorString());
+        removal.error =
+            KnownHostsText::tr("Could not rewrite %1: %2").arg(m_userFile, file.errorString());
         return removal;
     }
     file.setPermissions(permissions);
     for (const QString &text : kept)
         file.write(text.toUtf8() + '\n');
     if (!file.commit())
-        removal.error = tr("Could not rewrite %1: %2").arg(m_userFile, file.errorString());
+        removal.error =
+            KnownHostsText::tr("Could not rewrite %1: %2").arg(m_userFile, file.errorString());
     return removal;
 }
 

@@ -6,10 +6,13 @@ namespace twbench::shell {
 
 namespace {
 
-QString tr(const char *text)
+// Texts of free functions carry their context through this class: lupdate reads
+// ShellQuoteText::tr("…") calls, where a free ShellQuoteText::tr() wrapper would hide the texts
+// from it.
+struct ShellQuoteText
 {
-    return QCoreApplication::translate("ShellQuote", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ShellQuote)
+};
 
 bool isAsciiAlnum(QChar c)
 {
@@ -52,12 +55,13 @@ QByteArray quoteWords(const QStringList &words)
 QString containerNameError(const QString &name)
 {
     if (name.isEmpty())
-        return tr("The container name is empty.");
+        return ShellQuoteText::tr("The container name is empty.");
     if (!isAsciiAlnum(name.front()))
-        return tr("A container name starts with a letter or a digit.");
+        return ShellQuoteText::tr("A container name starts with a letter or a digit.");
     for (const QChar c : name) {
         if (!isAsciiAlnum(c) && c != u'_' && c != u'.' && c != u'-')
-            return tr("A container name holds only letters, digits, '_', '.' and '-'.");
+            return ShellQuoteText::tr(
+                "A container name holds only letters, digits, '_', '.' and '-'.");
     }
     return {};
 }
@@ -65,19 +69,19 @@ QString containerNameError(const QString &name)
 QString absolutePathError(const QString &path)
 {
     if (!path.startsWith(u'/'))
-        return tr("The path must be absolute (start with '/').");
+        return ShellQuoteText::tr("The path must be absolute (start with '/').");
     if (path.contains(QChar(0)) || path.contains(u'\n'))
-        return tr("The path must not contain a NUL character or a line break.");
+        return ShellQuoteText::tr("The path must not contain a NUL character or a line break.");
     return {};
 }
 
 QString plainWordError(const QString &word)
 {
     if (word.isEmpty())
-        return tr("The value is empty.");
+        return ShellQuoteText::tr("The value is empty.");
     for (const QChar c : word) {
         if (!isAsciiAlnum(c) && !QStringView(u"_.,:+=@%/-").contains(c))
-            return tr("The value may hold only letters, digits and _.,:+=@%/-.");
+            return ShellQuoteText::tr("The value may hold only letters, digits and _.,:+=@%/-.");
     }
     return {};
 }

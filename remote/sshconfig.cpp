@@ -14,10 +14,13 @@ namespace twbench {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+// Texts of free functions carry their context through this class: lupdate reads
+// SshConfigText::tr("…") calls, where a free SshConfigText::tr() wrapper would hide the texts from
+// it.
+struct SshConfigText
 {
-    return QCoreApplication::translate("SshConfig", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(SshConfig)
+};
 
 struct Pattern
 {
@@ -221,18 +224,20 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
         bytes.chop(1);
     if (bytes.size() > SshConfigLimits::maxLineBytes) {
         warn(doc.file, lineNo,
-             tr("The line is longer than %1 bytes; it was skipped.")
+             SshConfigText::tr("The line is longer than %1 bytes; it was skipped.")
                  .arg(SshConfigLimits::maxLineBytes));
         return;
     }
     for (const char byte : bytes) {
         const auto c = static_cast<unsigned char>(byte);
         if (c == 0) {
-            warn(doc.file, lineNo, tr("The line contains a NUL byte; it was skipped."));
+            warn(doc.file, lineNo,
+                 SshConfigText::tr("The line contains a NUL byte; it was skipped."));
             return;
         }
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            warn(doc.file, lineNo, tr("The line contains control characters; it was skipped."));
+            warn(doc.file, lineNo,
+                 SshConfigText::tr("The line contains control characters; it was skipped."));
             return;
         }
     }
@@ -256,7 +261,8 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
     if (keyword == u"proxycommand") {
         // OpenSSH hands the rest of the line to the shell as it is.
         if (rest.isEmpty()) {
-            warn(doc.file, lineNo, tr("ProxyCommand has no value; the line was skipped."));
+            warn(doc.file, lineNo,
+                 SshConfigText::tr("ProxyCommand has no value; the line was skipped."));
             return;
         }
         entry.value = rest.toString();
@@ -266,11 +272,12 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
 
     const std::optional<QStringList> args = splitArguments(rest);
     if (!args) {
-        warn(doc.file, lineNo, tr("Unbalanced quotes; the line was skipped."));
+        warn(doc.file, lineNo, SshConfigText::tr("Unbalanced quotes; the line was skipped."));
         return;
     }
     if (args->isEmpty()) {
-        warn(doc.file, lineNo, tr("\"%1\" has no value; the line was skipped.").arg(keyword));
+        warn(doc.file, lineNo,
+             SshConfigText::tr("\"%1\" has no value; the line was skipped.").arg(keyword));
         return;
     }
 
@@ -281,7 +288,8 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
     } else if (keyword == u"match") {
         entry.type = Entry::Type::Match;
         warn(doc.file, lineNo,
-             tr("Match blocks are not evaluated; the options under this one were skipped."));
+             SshConfigText::tr(
+                 "Match blocks are not evaluated; the options under this one were skipped."));
     } else if (keyword == u"include") {
         entry.type = Entry::Type::Include;
         parseInclude(*args, entry, doc.file, lineNo, depth);
@@ -290,7 +298,8 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
         const int port = args->first().toInt(&ok);
         if (!ok || port < 1 || port > 65535) {
             warn(doc.file, lineNo,
-                 tr("Port must be a number between 1 and 65535; the line was skipped."));
+                 SshConfigText::tr(
+                     "Port must be a number between 1 and 65535; the line was skipped."));
             return;
         }
         entry.port = port;
@@ -298,7 +307,8 @@ void Parser::parseLine(QByteArrayView bytes, int lineNo, Document &doc, int dept
         const QStringView known = keyword == u"hostname" ? hostNameTokens : identityTokens;
         if (const std::optional<QChar> bad = unknownToken(args->first(), known)) {
             warn(doc.file, lineNo,
-                 tr("twbench cannot expand the token \"%%1\"; the line was skipped.").arg(*bad));
+                 SshConfigText::tr("twbench cannot expand the token \"%%1\"; the line was skipped.")
+                     .arg(*bad));
             return;
         }
         entry.value = args->first();
@@ -331,7 +341,7 @@ void Parser::parseHostLine(const QStringList &args, Entry &entry, const QString 
         if (int(m_aliases.size()) >= SshConfigLimits::maxHosts) {
             if (!m_tooManyHosts)
                 warn(file, entry.line,
-                     tr("More than %1 host aliases; the rest were not imported.")
+                     SshConfigText::tr("More than %1 host aliases; the rest were not imported.")
                          .arg(SshConfigLimits::maxHosts));
             m_tooManyHosts = true;
             continue;
@@ -346,12 +356,14 @@ void Parser::parseInclude(const QStringList &args, Entry &entry, const QString &
 {
     if (depth + 1 > SshConfigLimits::maxIncludeDepth) {
         warn(file, lineNo,
-             tr("Includes nest deeper than %1 levels (a loop?); this one was skipped.")
+             SshConfigText::tr(
+                 "Includes nest deeper than %1 levels (a loop?); this one was skipped.")
                  .arg(SshConfigLimits::maxIncludeDepth));
         return;
     }
     if (!m_reader) {
-        warn(file, lineNo, tr("Include is not followed here; the line was skipped."));
+        warn(file, lineNo,
+             SshConfigText::tr("Include is not followed here; the line was skipped."));
         return;
     }
     for (const QString &arg : args) {
@@ -365,7 +377,8 @@ void Parser::parseInclude(const QStringList &args, Entry &entry, const QString &
         for (const SshConfigFile &included : files) {
             if (m_totalBytes + included.text.size() > SshConfigLimits::maxTotalBytes) {
                 warn(file, lineNo,
-                     tr("The included file %1 was skipped: the configuration is too large.")
+                     SshConfigText::tr(
+                         "The included file %1 was skipped: the configuration is too large.")
                          .arg(included.path));
                 continue;
             }
@@ -516,7 +529,7 @@ SshConfigResult Parser::run(const QByteArray &text, const QString &fileName)
     SshConfigResult result;
     if (text.size() > SshConfigLimits::maxTotalBytes) {
         warn(fileName, 0,
-             tr("The file is larger than %1 MiB; it was not read.")
+             SshConfigText::tr("The file is larger than %1 MiB; it was not read.")
                  .arg(SshConfigLimits::maxTotalBytes / (1024 * 1024)));
     } else {
         parseDocument(text, fileName, 0);
@@ -533,7 +546,7 @@ SshConfigResult Parser::run(const QByteArray &text, const QString &fileName)
             spec.id.clear();
             if (!problem.isEmpty()) {
                 warn(alias.file, alias.line,
-                     tr("Host %1 was not imported: %2").arg(alias.name, problem));
+                     SshConfigText::tr("Host %1 was not imported: %2").arg(alias.name, problem));
                 continue;
             }
             result.hosts.append(spec);
@@ -541,7 +554,8 @@ SshConfigResult Parser::run(const QByteArray &text, const QString &fileName)
     }
     if (m_droppedWarnings > 0)
         m_warnings.append(
-            {fileName, 0, tr("%n more warning(s) not shown.", nullptr, m_droppedWarnings)});
+            {fileName, 0,
+             SshConfigText::tr("%n more warning(s) not shown.", nullptr, m_droppedWarnings)});
     result.warnings = m_warnings;
     return result;
 }
@@ -620,7 +634,8 @@ SshConfigResult importSshConfig(const QString &path, const SshConfigContext &con
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         SshConfigResult result;
-        result.warnings.append({path, 0, tr("Cannot read the file: %1").arg(file.errorString())});
+        result.warnings.append(
+            {path, 0, SshConfigText::tr("Cannot read the file: %1").arg(file.errorString())});
         return result;
     }
     // One byte more than the limit, so the parser sees the file is too large.

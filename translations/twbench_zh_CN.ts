@@ -25,6 +25,54 @@
         <source>This workstation</source>
         <translation>本机</translation>
     </message>
+    <message>
+        <source>The host needs an id.</source>
+        <translation>主机需要一个 ID。</translation>
+    </message>
+    <message>
+        <source>The host needs a name.</source>
+        <translation>主机必须有名称。</translation>
+    </message>
+    <message>
+        <source>The counter interval must be between 1 and 3600 seconds.</source>
+        <translation>计数器采集间隔必须介于 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>The table interval must be between 1 and 3600 seconds.</source>
+        <translation>套接字表采集间隔必须介于 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>The host needs an address.</source>
+        <translation>主机必须有地址。</translation>
+    </message>
+    <message>
+        <source>The address must not start with &apos;-&apos;.</source>
+        <translation>地址不能以“-”开头。</translation>
+    </message>
+    <message>
+        <source>The address must not contain spaces or control characters.</source>
+        <translation>地址不能包含空格或控制字符。</translation>
+    </message>
+    <message>
+        <source>Port must be between 1 and 65535.</source>
+        <translation>端口必须介于 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>The user name must not contain spaces, &apos;@&apos; or control characters.</source>
+        <translation>用户名不能包含空格、“@”或控制字符。</translation>
+    </message>
+    <message>
+        <source>Choose the identity file, or another login method.</source>
+        <translation>请选择私钥文件，或改用其他登录方式。</translation>
+    </message>
+    <message>
+        <source>The jump host must not start with &apos;-&apos;.</source>
+        <translation>跳板机不能以“-”开头。</translation>
+    </message>
+    <message>
+        <source>The docker command must not be empty.</source>
+        <translation>Docker 命令不能为空。</translation>
+    </message>
 </context>
 <context>
     <name>HostState</name>
@@ -59,6 +107,25 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>KnownHosts</name>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>无法创建 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not rewrite %1: %2</source>
+        <translation>无法重写 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -274,6 +341,110 @@
     </message>
 </context>
 <context>
+    <name>ShellQuote</name>
+    <message>
+        <source>The container name is empty.</source>
+        <translation>容器名称为空。</translation>
+    </message>
+    <message>
+        <source>A container name starts with a letter or a digit.</source>
+        <translation>容器名称必须以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>A container name holds only letters, digits, &apos;_&apos;, &apos;.&apos; and &apos;-&apos;.</source>
+        <translation>容器名称只能包含字母、数字、“_”、“.”和“-”。</translation>
+    </message>
+    <message>
+        <source>The path must be absolute (start with &apos;/&apos;).</source>
+        <translation>路径必须是绝对路径（以“/”开头）。</translation>
+    </message>
+    <message>
+        <source>The path must not contain a NUL character or a line break.</source>
+        <translation>路径不能包含 NUL 字符或换行符。</translation>
+    </message>
+    <message>
+        <source>The value is empty.</source>
+        <translation>值为空。</translation>
+    </message>
+    <message>
+        <source>The value may hold only letters, digits and _.,:+=@%/-.</source>
+        <translation>值只能包含字母、数字和 _.,:+=@%/-。</translation>
+    </message>
+</context>
+<context>
+    <name>SshConfig</name>
+    <message>
+        <source>The line is longer than %1 bytes; it was skipped.</source>
+        <translation>该行超过 %1 字节，已跳过。</translation>
+    </message>
+    <message>
+        <source>The line contains a NUL byte; it was skipped.</source>
+        <translation>该行包含 NUL 字节，已跳过。</translation>
+    </message>
+    <message>
+        <source>The line contains control characters; it was skipped.</source>
+        <translation>该行包含控制字符，已跳过。</translation>
+    </message>
+    <message>
+        <source>ProxyCommand has no value; the line was skipped.</source>
+        <translation>ProxyCommand 没有值，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>Unbalanced quotes; the line was skipped.</source>
+        <translation>引号不配对，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no value; the line was skipped.</source>
+        <translation>“%1”没有值，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>Match blocks are not evaluated; the options under this one were skipped.</source>
+        <translation>不解析 Match 块，已跳过此块下的选项。</translation>
+    </message>
+    <message>
+        <source>Port must be a number between 1 and 65535; the line was skipped.</source>
+        <translation>Port 必须是 1 到 65535 之间的数字，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>twbench cannot expand the token &quot;%%1&quot;; the line was skipped.</source>
+        <translation>twbench 无法展开标记“%%1”，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>More than %1 host aliases; the rest were not imported.</source>
+        <translation>主机别名超过 %1 个，其余的未导入。</translation>
+    </message>
+    <message>
+        <source>Includes nest deeper than %1 levels (a loop?); this one was skipped.</source>
+        <translation>Include 嵌套超过 %1 层（是否存在循环？），已跳过此 Include。</translation>
+    </message>
+    <message>
+        <source>Include is not followed here; the line was skipped.</source>
+        <translation>此处不展开 Include，已跳过该行。</translation>
+    </message>
+    <message>
+        <source>The included file %1 was skipped: the configuration is too large.</source>
+        <translation>已跳过被包含的文件 %1：配置过大。</translation>
+    </message>
+    <message>
+        <source>The file is larger than %1 MiB; it was not read.</source>
+        <translation>文件超过 %1 MiB，未读取。</translation>
+    </message>
+    <message>
+        <source>Host %1 was not imported: %2</source>
+        <translation>主机 %1 未导入：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more warning(s) not shown.</source>
+        <translation>
+            <numerusform>另有 %n 条警告未显示。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot read the file: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+</context>
+<context>
     <name>SshSession</name>
     <message>
         <source>Only one jump host is supported.</source>
@@ -374,13 +545,6 @@
     <message>
         <source>The command did not finish in time.</source>
         <translation>命令未在规定时间内完成。</translation>
-    </message>
-</context>
-<context>
-    <name>twbench</name>
-    <message>
-        <source>Cannot read the file: %1</source>
-        <translation>无法读取文件：%1</translation>
     </message>
 </context>
 <context>
@@ -765,6 +929,25 @@
     </message>
 </context>
 <context>
+    <name>twbench::GraphLayout</name>
+    <message>
+        <source>Graphviz could not start (no layout plugins found).</source>
+        <translation>Graphviz 无法启动（未找到布局插件）。</translation>
+    </message>
+    <message>
+        <source>Graphviz did not accept the graph.</source>
+        <translation>Graphviz 不接受该图。</translation>
+    </message>
+    <message>
+        <source>Graphviz&apos;s dot layout failed.</source>
+        <translation>Graphviz 的 dot 布局失败。</translation>
+    </message>
+    <message>
+        <source>Graphviz&apos;s layout could not be read back.</source>
+        <translation>无法读回 Graphviz 的布局结果。</translation>
+    </message>
+</context>
+<context>
     <name>twbench::HostDialog</name>
     <message>
         <source>Add host</source>
@@ -1143,57 +1326,6 @@ It is also possible that a host key has just been changed.
     </message>
 </context>
 <context>
-    <name>twbench::HostSpec</name>
-    <message>
-        <source>The host needs an id.</source>
-        <translation>主机必须有 ID。</translation>
-    </message>
-    <message>
-        <source>The host needs a name.</source>
-        <translation>主机必须有名称。</translation>
-    </message>
-    <message>
-        <source>The counter interval must be between 1 and 3600 seconds.</source>
-        <translation>计数器采集间隔必须介于 1 到 3600 秒之间。</translation>
-    </message>
-    <message>
-        <source>The table interval must be between 1 and 3600 seconds.</source>
-        <translation>套接字表采集间隔必须介于 1 到 3600 秒之间。</translation>
-    </message>
-    <message>
-        <source>The host needs an address.</source>
-        <translation>主机必须有地址。</translation>
-    </message>
-    <message>
-        <source>The address must not start with &apos;-&apos;.</source>
-        <translation>地址不能以“-”开头。</translation>
-    </message>
-    <message>
-        <source>The address must not contain spaces or control characters.</source>
-        <translation>地址不能包含空格或控制字符。</translation>
-    </message>
-    <message>
-        <source>Port must be between 1 and 65535.</source>
-        <translation>端口必须介于 1 到 65535 之间。</translation>
-    </message>
-    <message>
-        <source>The user name must not contain spaces, &apos;@&apos; or control characters.</source>
-        <translation>用户名不能包含空格、“@”或控制字符。</translation>
-    </message>
-    <message>
-        <source>Choose the identity file, or another login method.</source>
-        <translation>请选择私钥文件，或改用其他登录方式。</translation>
-    </message>
-    <message>
-        <source>The jump host must not start with &apos;-&apos;.</source>
-        <translation>跳板机不能以“-”开头。</translation>
-    </message>
-    <message>
-        <source>The docker command must not be empty.</source>
-        <translation>Docker 命令不能为空。</translation>
-    </message>
-</context>
-<context>
     <name>twbench::HostWorker</name>
     <message>
         <source>This kind of host is not supported yet.</source>
@@ -1262,25 +1394,6 @@ It is also possible that a host key has just been changed.
         <translation>
             <numerusform>系统密钥环在 %n 秒内没有响应。</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>twbench::KnownHosts</name>
-    <message>
-        <source>Could not create %1: %2</source>
-        <translation>无法创建 %1：%2</translation>
-    </message>
-    <message>
-        <source>Could not open %1: %2</source>
-        <translation>无法打开 %1：%2</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <source>Could not rewrite %1: %2</source>
-        <translation>无法重写 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1490,75 +1603,6 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>%Ln socket(s) in the last table</source>
         <translation>
             <numerusform>最近一张套接字表中有 %Ln 个套接字</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>twbench::Parser</name>
-    <message>
-        <source>The line is longer than %1 bytes; it was skipped.</source>
-        <translation>该行超过 %1 字节，已跳过。</translation>
-    </message>
-    <message>
-        <source>The line contains a NUL byte; it was skipped.</source>
-        <translation>该行包含 NUL 字节，已跳过。</translation>
-    </message>
-    <message>
-        <source>The line contains control characters; it was skipped.</source>
-        <translation>该行包含控制字符，已跳过。</translation>
-    </message>
-    <message>
-        <source>ProxyCommand has no value; the line was skipped.</source>
-        <translation>ProxyCommand 没有值，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>Unbalanced quotes; the line was skipped.</source>
-        <translation>引号不配对，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; has no value; the line was skipped.</source>
-        <translation>“%1”没有值，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>Match blocks are not evaluated; the options under this one were skipped.</source>
-        <translation>不解析 Match 块，已跳过此块下的选项。</translation>
-    </message>
-    <message>
-        <source>Port must be a number between 1 and 65535; the line was skipped.</source>
-        <translation>Port 必须是 1 到 65535 之间的数字，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>twbench cannot expand the token &quot;%%1&quot;; the line was skipped.</source>
-        <translation>twbench 无法展开标记“%%1”，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>More than %1 host aliases; the rest were not imported.</source>
-        <translation>主机别名超过 %1 个，其余的未导入。</translation>
-    </message>
-    <message>
-        <source>Includes nest deeper than %1 levels (a loop?); this one was skipped.</source>
-        <translation>Include 嵌套超过 %1 层（是否存在循环？），已跳过此 Include。</translation>
-    </message>
-    <message>
-        <source>Include is not followed here; the line was skipped.</source>
-        <translation>此处不展开 Include，已跳过该行。</translation>
-    </message>
-    <message>
-        <source>The included file %1 was skipped: the configuration is too large.</source>
-        <translation>已跳过被包含的文件 %1：配置过大。</translation>
-    </message>
-    <message>
-        <source>The file is larger than %1 MiB; it was not read.</source>
-        <translation>文件超过 %1 MiB，未读取。</translation>
-    </message>
-    <message>
-        <source>Host %1 was not imported: %2</source>
-        <translation>主机 %1 未导入：%2</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n more warning(s) not shown.</source>
-        <translation>
-            <numerusform>另有 %n 条警告未显示。</numerusform>
         </translation>
     </message>
 </context>
@@ -1902,6 +1946,10 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>&lt;%1 new/s</source>
         <translation>&lt;%1 新建/s</translation>
     </message>
+    <message>
+        <source>this host</source>
+        <translation>该主机</translation>
+    </message>
 </context>
 <context>
     <name>twbench::TopologyView</name>
@@ -1963,6 +2011,87 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
+    <message>
+        <source>this host&apos;s own processes</source>
+        <translation>该主机自身的进程</translation>
+    </message>
+    <message>
+        <source>a listening port of the host</source>
+        <translation>主机上的监听端口</translation>
+    </message>
+    <message>
+        <source>compose service</source>
+        <translation>compose 服务</translation>
+    </message>
+    <message>
+        <source>container</source>
+        <translation>容器</translation>
+    </message>
+    <message>
+        <source>docker network gateway</source>
+        <translation>docker 网络网关</translation>
+    </message>
+    <message>
+        <source>peer outside the host</source>
+        <translation>主机外部的对端</translation>
+    </message>
+    <message>
+        <source>address on a docker network</source>
+        <translation>docker 网络中的地址</translation>
+    </message>
+    <message>
+        <source>unexplained network namespace</source>
+        <translation>未识别的网络命名空间</translation>
+    </message>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <translation>
+            <numerusform>另有 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>replicas: %n</source>
+        <translation>
+            <numerusform>副本：%n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Containers:</source>
+        <translation>容器：</translation>
+    </message>
+    <message>
+        <source>Network: %1</source>
+        <translation>网络：%1</translation>
+    </message>
+    <message>
+        <source>Addresses: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>Listening ports: %1</source>
+        <translation>监听端口：%1</translation>
+    </message>
+    <message>
+        <source>ESTAB</source>
+        <comment>short for ESTABLISHED</comment>
+        <translation>ESTAB</translation>
+    </message>
+    <message>
+        <source>no connections</source>
+        <translation>无连接</translation>
+    </message>
+    <message>
+        <source>%1 connection(s) to port %2; %3 seen from both ends</source>
+        <translation>到端口 %2 的连接 %1 个；其中 %3 个两端均可见</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT held by the server end: %1, by the client end: %2</source>
+        <translation>TIME_WAIT 由服务端持有：%1，由客户端持有：%2</translation>
+    </message>
+    <message>
+        <source>The caller&apos;s end of %1 connection(s) could not be read: counts on that side are lower bounds.</source>
+        <translation>有 %1 个连接的调用方一端无法读取：该侧的计数只是下限。</translation>
+    </message>
 </context>
 <context>
     <name>twbench::Workbench</name>
@@ -1977,37 +2106,6 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>The stored password could not be removed from the system keychain: %1</source>
         <translation>无法从系统密钥环中删除已保存的密码：%1</translation>
-    </message>
-</context>
-<context>
-    <name>twbench::shell</name>
-    <message>
-        <source>The container name is empty.</source>
-        <translation>容器名称为空。</translation>
-    </message>
-    <message>
-        <source>A container name starts with a letter or a digit.</source>
-        <translation>容器名称必须以字母或数字开头。</translation>
-    </message>
-    <message>
-        <source>A container name holds only letters, digits, &apos;_&apos;, &apos;.&apos; and &apos;-&apos;.</source>
-        <translation>容器名称只能包含字母、数字、“_”、“.”和“-”。</translation>
-    </message>
-    <message>
-        <source>The path must be absolute (start with &apos;/&apos;).</source>
-        <translation>路径必须是绝对路径（以“/”开头）。</translation>
-    </message>
-    <message>
-        <source>The path must not contain a NUL character or a line break.</source>
-        <translation>路径不能包含 NUL 字符或换行符。</translation>
-    </message>
-    <message>
-        <source>The value is empty.</source>
-        <translation>值为空。</translation>
-    </message>
-    <message>
-        <source>The value may hold only letters, digits and _.,:+=@%/-.</source>
-        <translation>值只能包含字母、数字和 _.,:+=@%/-。</translation>
     </message>
 </context>
 </TS>
