@@ -1,35 +1,17 @@
 #include "hostfixture.h"
+#include "socketbuilders.h"
 
 #include "model/attribution.h"
 
 #include <gtest/gtest.h>
 
 using namespace twbench;
+using twbench::test::ep;
 using twbench::test::HostFixture;
+using twbench::test::ip;
+using twbench::test::sock;
 
 namespace {
-
-IpAddress ip(const char *text)
-{
-    const auto parsed = IpAddress::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return parsed.value_or(IpAddress());
-}
-
-Endpoint ep(const char *address, std::uint16_t port)
-{
-    return {ip(address), port};
-}
-
-Socket sock(Endpoint local, Endpoint remote, TcpState state, std::uint64_t netns)
-{
-    Socket socket;
-    socket.local = local;
-    socket.remote = remote;
-    socket.state = state;
-    socket.netns = netns;
-    return socket;
-}
 
 int indexOf(const DockerInventory &inventory, const char *name)
 {

@@ -2,6 +2,7 @@
 // network namespace (ip netns) with real TIME_WAIT sockets on its own loopback, a process inside
 // it standing for a container, and the stand-in docker CLI (tests/data/docker/fake-docker)
 // answering in docker's own format with that process as the container's State.Pid.
+#include "proberun.h"
 #include "remotetestutil.h"
 
 #include "lab/timewaitlab.h"
@@ -31,51 +32,11 @@
 
 using namespace twbench;
 using namespace std::chrono_literals;
+using twbench::test::ProbeRun;
+using twbench::test::runProbe;
 using twbench::test::waitUntil;
 
 namespace {
-
-struct ProbeRun
-{
-    std::optional<ProbeHello> hello;
-    std::vector<ProbeFrame> frames;
-    QByteArray stderrText;
-    bool ended = false;
-    QString detail;
-};
-
-ProbeRun runProbe(const ProbeParameters &parameters, const QStringList &shell = {},
-                  int timeoutMs = 15000)
-{
-    LocalTransport transport(parameters);
-    if (!shell.isEmpty())
-        transport.setShell(shell);
-    FrameReader reader;
-    ProbeRun run;
-    QObject::connect(&transport, &Transport::bytesReceived, &transport,
-                     [&](const QByteArray &data) {
-                         reader.feed(data);
-                         if (auto hello = reader.takeHello())
-                             run.hello = std::move(hello);
-                         for (ProbeFrame &frame : reader.takeFrames())
-                             run.frames.push_back(std::move(frame));
-                     });
-    QObject::connect(&transport, &Transport::stderrReceived, &transport,
-                     [&](const QByteArray &data) { run.stderrText += data; });
-    QObject::connect(&transport, &Transport::finished, &transport, [&](int, const QString &detail) {
-        run.ended = true;
-        run.detail = detail;
-    });
-    QObject::connect(&transport, &Transport::failed, &transport, [&](const QString &reason) {
-        run.ended = true;
-        run.detail = reason;
-    });
-    transport.start();
-    waitUntil([&] { return run.ended; }, timeoutMs);
-    transport.stop();
-    reader.finish();
-    return run;
-}
 
 ProbeParameters parameters(int maxSamples, const QString &docker)
 {
@@ -294,7 +255,7 @@ TEST_F(ContainerNetns, SocketsAreReadAndAttributedToTheContainer)
     const ProbeRun run = runProbe(parameters(1, dir.filePath(QStringLiteral("fake-docker"))), {});
     const qint64 elapsedMs = clock.elapsed();
     ASSERT_TRUE(run.hello);
-    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_EQ(run.frames.size(), 1u) << run.reason().toStdString() << run.stderrText.constData();
     const ProbeFrame &frame = run.frames.front();
     ASSERT_TRUE(frame.section("container_ns"));
     EXPECT_TRUE(frame.section("ns_tcp", QByteArray::number(m_inode)));
@@ -364,8 +325,8 @@ TEST_F(ContainerNetns, UnprivilegedProbeReportsWhatItCannotSee)
         runProbe(parameters(1, dir.filePath(QStringLiteral("fake-docker"))),
                  {setpriv, QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
                   QStringLiteral("--clear-groups"), QStringLiteral("/bin/sh")});
-    ASSERT_TRUE(run.hello) << run.detail.toStdString() << run.stderrText.constData();
-    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_TRUE(run.hello) << run.reason().toStdString() << run.stderrText.constData();
+    ASSERT_EQ(run.frames.size(), 1u) << run.reason().toStdString() << run.stderrText.constData();
     EXPECT_EQ(run.hello->field("uid"), "65534");
     SampleBuilder builder(QStringLiteral("local"));
     builder.setHello(*run.hello);
@@ -388,7 +349,7 @@ TEST(Containers, DockerPermissionDeniedIsDataAndTheRestFlows)
     ScopedEnv mode("FAKE_DOCKER_MODE", "permission-denied");
     const ProbeRun run = runProbe(parameters(1, fakeDocker()));
     ASSERT_TRUE(run.hello);
-    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_EQ(run.frames.size(), 1u) << run.reason().toStdString() << run.stderrText.constData();
     SampleBuilder builder(QStringLiteral("local"));
     builder.setHello(*run.hello);
     const HostSamplePtr sample = builder.build(run.frames.front());
@@ -409,7 +370,7 @@ TEST(Containers, DockerPermissionDeniedIsDataAndTheRestFlows)
 TEST(Containers, MissingDockerIsSaidAndNotAProblem)
 {
     const ProbeRun run = runProbe(parameters(1, QStringLiteral("/nonexistent/twb/docker")));
-    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_EQ(run.frames.size(), 1u) << run.reason().toStdString() << run.stderrText.constData();
     SampleBuilder builder(QStringLiteral("local"));
     builder.setHello(*run.hello);
     const HostSamplePtr sample = builder.build(run.frames.front());
@@ -436,7 +397,7 @@ TEST_P(ContainersUnderShell, InventoryOncePerSlot)
     ScopedEnv logEnv("FAKE_DOCKER_LOG", log.toLocal8Bit());
     const ProbeRun run = runProbe(parameters(3, fakeDocker()), shell);
     ASSERT_TRUE(run.hello);
-    ASSERT_EQ(run.frames.size(), 3u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_EQ(run.frames.size(), 3u) << run.reason().toStdString() << run.stderrText.constData();
     EXPECT_EQ(run.hello->field("docker"), "10");
 
     SampleBuilder builder(QStringLiteral("local"));

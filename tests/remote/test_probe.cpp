@@ -1,6 +1,7 @@
 // The real probe (resources/probe.sh, as built into twbench_remote) run on this machine through
 // LocalTransport: what it prints, under which shells, what it costs, that it only reads, and
 // that it sees real TIME_WAIT sockets made by the loopback lab.
+#include "proberun.h"
 #include "remotetestutil.h"
 
 #include "lab/timewaitlab.h"
@@ -37,61 +38,11 @@ inline void PrintTo(ProbeParameters::TableSource source, std::ostream *os)
 
 using namespace twbench;
 using namespace std::chrono_literals;
+using twbench::test::ProbeRun;
+using twbench::test::runProbe;
 using twbench::test::waitUntil;
 
 namespace {
-
-struct ProbeRun
-{
-    std::optional<ProbeHello> hello;
-    std::vector<ProbeFrame> frames;
-    FrameReader::Stats stats;
-    QByteArray stderrText;
-    bool ended = false;
-    int exitCode = -1;
-    QString detail; // of finished()
-    QString failure;
-};
-
-using StopWhen = std::function<bool(const ProbeRun &)>;
-
-ProbeRun runProbe(const ProbeParameters &parameters, const QStringList &shell, int timeoutMs,
-                  const StopWhen &stopWhen = {}, const QByteArray &script = {})
-{
-    LocalTransport transport(parameters);
-    if (!shell.isEmpty())
-        transport.setShell(shell);
-    if (!script.isEmpty())
-        transport.setScript(script);
-    FrameReader reader;
-    ProbeRun run;
-    QObject::connect(&transport, &Transport::bytesReceived, &transport,
-                     [&](const QByteArray &data) {
-                         reader.feed(data);
-                         if (auto hello = reader.takeHello())
-                             run.hello = std::move(hello);
-                         for (ProbeFrame &frame : reader.takeFrames())
-                             run.frames.push_back(std::move(frame));
-                     });
-    QObject::connect(&transport, &Transport::stderrReceived, &transport,
-                     [&](const QByteArray &data) { run.stderrText += data; });
-    QObject::connect(&transport, &Transport::finished, &transport,
-                     [&](int exitCode, const QString &detail) {
-                         run.ended = true;
-                         run.exitCode = exitCode;
-                         run.detail = detail;
-                     });
-    QObject::connect(&transport, &Transport::failed, &transport, [&](const QString &reason) {
-        run.ended = true;
-        run.failure = reason;
-    });
-    transport.start();
-    waitUntil([&] { return run.ended || (stopWhen && stopWhen(run)); }, timeoutMs);
-    transport.stop();
-    reader.finish();
-    run.stats = reader.stats();
-    return run;
-}
 
 // tableMaxSec 0: the table interval is not stretched (capped at tableSec), so which samples
 // carry a table does not depend on how many sockets other programs have open.
