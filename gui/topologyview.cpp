@@ -295,6 +295,23 @@ TopologyFramePtr computeFrame(const QString &hostId, const SnapshotPtr &table,
         return frame;
     }
     frame->layout = layoutGraph(input);
+    // A changed structure: dot's new layout is aligned to the newest one of the same host, so
+    // the nodes that stay stay where they were and the newcomers take free room.
+    if (previous && previous->layout.ok() && previous->hostId == hostId && frame->layout.ok()) {
+        std::vector<QString> nodeIds;
+        std::vector<QString> edgeIds;
+        for (const TopologyNode &node : topology.nodes)
+            nodeIds.push_back(node.id);
+        for (const TopologyEdge &edge : topology.edges)
+            edgeIds.push_back(edge.id);
+        PreviousLayout before;
+        for (const TopologyNode &node : previous->topology.nodes)
+            before.nodeIds.push_back(node.id);
+        for (const TopologyEdge &edge : previous->topology.edges)
+            before.edgeIds.push_back(edge.id);
+        before.result = previous->layout;
+        frame->layout = stabilizeLayout(input, frame->layout, nodeIds, edgeIds, before);
+    }
     return frame;
 }
 
@@ -865,6 +882,7 @@ void TopologyView::showFrame(const TopologyFramePtr &frame)
     }
     // Kept across the swap: what the operator looks at and what is highlighted.
     const QPointF center = m_canvas->mapToScene(m_canvas->viewport()->rect().center());
+    const QRectF visible = m_canvas->mapToScene(m_canvas->viewport()->rect()).boundingRect();
     const bool hadFrame = m_frame != nullptr;
     m_frame = frame;
 
@@ -901,7 +919,10 @@ void TopologyView::showFrame(const TopologyFramePtr &frame)
         s->addItem(item);
         m_nodeItems[i] = item;
     }
-    s->setSceneRect(frame->layout.bounds.adjusted(-24, -24, 24, 24));
+    const QRectF graphRect = frame->layout.bounds.adjusted(-24, -24, 24, 24);
+    // A zoomed view keeps what the operator looks at: the scene reaches at least as far as the
+    // part shown, so centring on the same point cannot be undone by a smaller or shifted graph.
+    s->setSceneRect(hadFrame && m_userZoomed ? graphRect.united(visible) : graphRect);
 
     // Highlights by id survive the swap; edges that are gone drop out.
     QSet<QString> still;
@@ -999,6 +1020,8 @@ QGraphicsItem *TopologyView::edgeLabelItem(const QString &edgeId) const
 
 void TopologyView::fitToWindow()
 {
+    if (m_frame && m_frame->layout.ok()) // what a zoomed view added to the scene goes
+        scene()->setSceneRect(m_frame->layout.bounds.adjusted(-24, -24, 24, 24));
     const QRectF rect = scene()->sceneRect();
     if (rect.isEmpty())
         return;

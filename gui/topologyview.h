@@ -72,9 +72,13 @@ using TopologyFramePtr = std::shared_ptr<const TopologyFrame>;
 //
 // Stable positions: when the new topology has the same nodes and edges as the one shown, the
 // job skips Graphviz and keeps every position (only counts, widths and labels change). When
-// the structure changed, the old graph stays on screen until the new layout is ready and is
-// then swapped in one step, with the zoom and scroll position kept; dot gets its input in id
-// order, so the same structure always gets the same layout.
+// the structure changed, dot lays the new graph out and stabilizeLayout() aligns that layout
+// to the previous one: nodes, labels and edges that stay keep their scene positions (unless a
+// newcomer's rank forces them aside), newcomers take free room in their rank, removed ones
+// simply go, and every edge is routed again. The old graph stays on screen until the new
+// layout is ready and is then swapped in one step. A view the operator zoomed keeps its zoom
+// and the scene point at its centre, and as the survivors keep their scene coordinates, they
+// keep their places on screen too; a fitted view fits the new graph.
 class TopologyView final : public QWidget
 {
     Q_OBJECT

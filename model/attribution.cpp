@@ -159,11 +159,22 @@ bool Attribution::isHostAddress(const IpAddress &address) const
 EndpointOwner Attribution::ownerOfNamespace(std::uint64_t netns) const
 {
     if (isHostNamespace(netns))
-        return {OwnerKind::Host, -1, {}, 0};
+        return {OwnerKind::Host, -1, {}, 0, 0, {}};
     const int container = containerOfNamespace(netns);
     if (container >= 0)
-        return {OwnerKind::Container, container, {}, 0};
-    return {OwnerKind::Unknown, -1, {}, netns};
+        return {OwnerKind::Container, container, {}, 0, 0, {}};
+    return {OwnerKind::Unknown, -1, {}, netns, 0, {}};
+}
+
+EndpointOwner Attribution::ownerOfLocal(const Socket &socket) const
+{
+    // ss -p is read in the host's namespace only: a container's pid would be a host pid anyway.
+    if (socket.pid != 0 && isHostNamespace(socket.netns)) {
+        const auto it = m_snapshot.processNames.constFind(socket.pid);
+        if (it != m_snapshot.processNames.cend())
+            return {OwnerKind::HostProcess, -1, {}, 0, socket.pid, *it};
+    }
+    return ownerOfNamespace(socket.netns);
 }
 
 EndpointOwner Attribution::ownerOfAddress(const IpAddress &address,
@@ -174,19 +185,19 @@ EndpointOwner Attribution::ownerOfAddress(const IpAddress &address,
         return ownerOfNamespace(seenFromNetns);
     const auto gateway = m_gatewayNetwork.constFind(address);
     if (gateway != m_gatewayNetwork.cend())
-        return {OwnerKind::Gateway, -1, *gateway, 0};
+        return {OwnerKind::Gateway, -1, *gateway, 0, 0, {}};
     const int container = containerOfAddress(address);
     if (container >= 0)
-        return {OwnerKind::Container, container, {}, 0};
+        return {OwnerKind::Container, container, {}, 0, 0, {}};
     if (m_hostAddresses.contains(address))
-        return {OwnerKind::Host, -1, {}, 0};
+        return {OwnerKind::Host, -1, {}, 0, 0, {}};
     for (const DockerNetwork &network : m_inventory.networks) {
         for (const IpSubnet &subnet : network.subnets) {
             if (subnet.contains(address))
-                return {OwnerKind::NetworkPeer, -1, network.name, 0};
+                return {OwnerKind::NetworkPeer, -1, network.name, 0, 0, {}};
         }
     }
-    return {OwnerKind::External, -1, {}, 0};
+    return {OwnerKind::External, -1, {}, 0, 0, {}};
 }
 
 QString Attribution::describe(const EndpointOwner &owner, const IpAddress &address) const
@@ -197,6 +208,10 @@ QString Attribution::describe(const EndpointOwner &owner, const IpAddress &addre
             .arg(owner.netns);
     case OwnerKind::Host:
         return QCoreApplication::translate("twbench::Attribution", "this host");
+    case OwnerKind::HostProcess:
+        return QCoreApplication::translate("twbench::Attribution", "process %1 (%2)")
+            .arg(safeDisplayText(owner.processName, 40))
+            .arg(owner.pid);
     case OwnerKind::Container: {
         const Container &container = m_inventory.containers[std::size_t(owner.container)];
         return QCoreApplication::translate("twbench::Attribution", "container %1")

@@ -31,6 +31,7 @@ struct NamespaceMap
 enum class OwnerKind : std::uint8_t {
     Unknown,     // a namespace the inventory does not explain
     Host,        // this host's own processes and addresses (loopback included)
+    HostProcess, // a named process of this host (its socket's pid, from ss -p as root)
     Container,   // a container, by its namespace or by its address on a docker network
     Gateway,     // a docker network's gateway: containers on this host (or the host) behind NAT
     NetworkPeer, // an address in a docker network's subnet that no known container has
@@ -44,6 +45,8 @@ struct EndpointOwner
     int container = -1;      // Container: index into DockerInventory::containers
     QString network;         // Gateway, NetworkPeer: the docker network's name
     std::uint64_t netns = 0; // Unknown: the namespace that could not be placed
+    std::uint32_t pid = 0;   // HostProcess: the process id
+    QString processName;     // HostProcess: raw, as ss printed it (remote data)
 
     friend bool operator==(const EndpointOwner &, const EndpointOwner &) = default;
 };
@@ -71,7 +74,8 @@ private:
 // Rules (about TCP and docker's model only):
 // - A socket's local end belongs to its namespace: the host's, a container's (through
 //   NamespaceMap; the first container mapped to a namespace that is not in another container's
-//   network, "container:<id>" mode), or Unknown.
+//   network, "container:<id>" mode), or Unknown. A host socket whose pid has a name in
+//   Snapshot::processNames (ss -p as root) belongs to that host process.
 // - A remote address, seen from a namespace: loopback is that namespace's owner; a docker
 //   network gateway is Gateway; an address of a container on a docker network is that
 //   container; one of the host's own addresses is Host; an unused address inside a docker
@@ -100,9 +104,12 @@ public:
 
     EndpointOwner ownerOfNamespace(std::uint64_t netns) const;
     EndpointOwner ownerOfAddress(const IpAddress &address, std::uint64_t seenFromNetns) const;
-    EndpointOwner ownerOfLocal(const Socket &socket) const
+    // The namespace's owner, or the host process holding the socket where it is known.
+    EndpointOwner ownerOfLocal(const Socket &socket) const;
+    // The name of a host process (raw), empty when unknown.
+    QString processName(std::uint32_t pid) const
     {
-        return ownerOfNamespace(socket.netns);
+        return pid == 0 ? QString() : m_snapshot.processNames.value(pid);
     }
     EndpointOwner ownerOfRemote(const Socket &socket) const
     {

@@ -141,8 +141,9 @@ QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientati
     if (role == Qt::TextAlignmentRole && isNumeric(section))
         return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
     if (role == Qt::ToolTipRole && section == ContainerColumn)
-        return tr("The container whose network namespace holds the socket; empty for the host's "
-                  "own sockets.");
+        return tr("The container whose network namespace holds the socket. For the host's own "
+                  "sockets: the process holding it, where known (the probe runs as root), else "
+                  "empty.");
     if (role == Qt::ToolTipRole && section == SideColumn)
         return tr("server: the local endpoint is a listening port; client: the local port is "
                   "ephemeral. The side that holds TIME_WAIT closed the connection first.");
@@ -240,6 +241,21 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
         }
         return *owners.insert(canonical, owner);
     };
+    // A host socket with a known process (ss -p as root): the process, once per pid. Its id
+    // stays the host's (empty), so the container filter's "host" still takes it.
+    QHash<std::uint32_t, Owner> processOwners;
+    const auto ownerOfSocket = [&](const Socket &socket) -> const Owner & {
+        if (socket.pid == 0 || !attribution.isHostNamespace(socket.netns))
+            return ownerOf(socket.netns);
+        auto it = processOwners.find(socket.pid);
+        if (it != processOwners.end())
+            return *it;
+        const EndpointOwner endpointOwner = attribution.ownerOfLocal(socket);
+        if (endpointOwner.kind != OwnerKind::HostProcess)
+            return ownerOf(socket.netns);
+        return *processOwners.insert(socket.pid,
+                                     Owner{QString(), attribution.describe(endpointOwner)});
+    };
 
     std::vector<char> keep(m_rows.size(), 0);
     std::vector<Row> added;
@@ -251,7 +267,7 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
         const SocketKey key = SocketKey::of(socket);
         // Per namespace: Snapshot::isListeningEndpoint mixes every namespace of the table.
         const SocketSide side = attribution.sideOf(socket);
-        const Owner &owner = ownerOf(socket.netns);
+        const Owner &owner = ownerOfSocket(socket);
         // New sockets get a provisional negative entry, -(position in `added` + 1), so a
         // repeated 4-tuple in the same table (which a parser should not give) is dropped here
         // rather than shown twice.
@@ -277,7 +293,7 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
             bits |= DisplayBits | OwnerBits;
         if (current.socket.receiveQueue != socket.receiveQueue ||
             current.socket.sendQueue != socket.sendQueue || current.socket.uid != socket.uid ||
-            current.socket.inode != socket.inode)
+            current.socket.inode != socket.inode || current.socket.pid != socket.pid)
             bits |= DisplayBits;
         if (bits) {
             // dataChanged follows the change: the new values are in place when it is emitted.

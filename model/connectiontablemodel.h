@@ -32,7 +32,9 @@ struct ConnectionRow
     // Who owns the local end (Attribution::ownerOfLocal): a container's id, "netns:<inode>" for
     // a namespace the inventory does not explain, empty for the host itself.
     QString ownerId;
-    QString ownerName; // the container's name, already through safeDisplayText(); empty: host
+    // The container's name, or for a host socket with a known process "process nginx (1234)";
+    // already through safeDisplayText(). Empty: the host, process unknown.
+    QString ownerName;
 
     SocketKey key() const { return SocketKey::of(socket); }
 };
@@ -48,7 +50,8 @@ public:
         RemoteColumn,       // remote endpoint
         StateColumn,        // kernel spelling: TIME_WAIT
         SideColumn,         // server / client / listening
-        ContainerColumn,    // owner of the local end: container name; empty for the host
+        ContainerColumn,    // owner of the local end: container name; for the host, the
+                            // process where known ("process nginx (1234)"), else empty
         ReceiveQueueColumn, // Recv-Q, bytes
         SendQueueColumn,    // Send-Q, bytes
         UidColumn,          // empty when the source does not give it (ss, netstat)

@@ -3,6 +3,7 @@
 #include "parsereport.h"
 #include "socket.h"
 
+#include <QHash>
 #include <QString>
 
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace twbench {
 enum class SocketSource : std::uint8_t {
     Unknown,
     ProcNetTcp, // /proc/net/tcp + /proc/net/tcp6
-    Ss,         // ss -Htan / ss -tan
+    Ss,         // ss -Htan / ss -tan / ss -Htanp
     Netstat,    // netstat -tn / -ant, pasted by an operator
 };
 
@@ -27,6 +28,9 @@ struct Snapshot
     std::int64_t epochMs = 0;   // the remote's clock, when the table was read
     SocketSource source = SocketSource::Unknown;
     std::vector<Socket> sockets;
+    // Names of the processes that Socket::pid points at (ss -p, host namespace only), raw as
+    // the remote printed them: remote data, to pass through safeDisplayText() for display.
+    ProcessNames processNames;
     ParseReport report;
 
     // Ports in LISTEN (per address, wildcards included): a socket whose local endpoint matches

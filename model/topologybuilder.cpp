@@ -163,8 +163,9 @@ private:
         if (server) {
             servicePort = server->local.port;
             const EndpointOwner owner = m_attribution.ownerOfLocal(*server);
-            serviceNode =
-                owner.kind == OwnerKind::Host ? hostPortNode(servicePort) : nodeOfOwner(owner, {});
+            serviceNode = owner.kind == OwnerKind::Host || owner.kind == OwnerKind::HostProcess
+                              ? hostPortNode(servicePort)
+                              : nodeOfOwner(owner, {});
         } else {
             servicePort = client->remote.port;
             serviceNode = serviceOfOwner(remoteOwner, client->remote);
@@ -225,6 +226,8 @@ private:
             }
             // A gateway as caller stands for whatever is behind the NAT: not readable.
             return owner.kind == OwnerKind::Host;
+        case OwnerKind::HostProcess:
+            return true; // a socket of the host's namespace, which is always read
         case OwnerKind::Unknown:
         case OwnerKind::NetworkPeer:
         case OwnerKind::External:
@@ -247,6 +250,7 @@ private:
     {
         switch (owner.kind) {
         case OwnerKind::Host:
+        case OwnerKind::HostProcess:
         case OwnerKind::Gateway:
             // A host address, or the gateway (the host's side of a bridge): a port of the host.
             return hostPortNode(remote.port);
@@ -263,6 +267,7 @@ private:
     {
         switch (owner.kind) {
         case OwnerKind::Host:
+        case OwnerKind::HostProcess: // callers of the host stay one node: the host
             return hostNode();
         case OwnerKind::Container:
             return containerNode(owner.container);
@@ -342,13 +347,41 @@ private:
         const int index =
             nodeWithId(topologyid::hostService(m_hostId, port), NodeKind::HostService, made);
         if (made) {
-            at(index).label = QCoreApplication::translate("twbench::Topology", "%1 port %2")
-                                  .arg(hostLabel())
-                                  .arg(port);
+            const QString process = listenerProcess(port);
+            at(index).label =
+                process.isEmpty()
+                    ? QCoreApplication::translate("twbench::Topology", "%1 port %2")
+                          .arg(hostLabel())
+                          .arg(port)
+                    : QCoreApplication::translate("twbench::Topology", "%1 port %2 · %3",
+                                                  "host name, port, the listening process")
+                          .arg(hostLabel())
+                          .arg(port)
+                          .arg(safeDisplayText(process, 40));
             at(index).servicePorts = {port};
         }
         m_portNodes.insert(port, index);
         return index;
+    }
+
+    // The name of the host process listening on `port` in the host's namespace (ss -p as
+    // root); empty when unknown. The TIME_WAIT ends of a port have no process: the listener's
+    // names the service.
+    QString listenerProcess(std::uint16_t port)
+    {
+        if (!m_listenerProcessesBuilt) {
+            m_listenerProcessesBuilt = true;
+            for (const Socket &socket : m_attribution.snapshot().sockets) {
+                if (socket.state != TcpState::Listen || socket.pid == 0 ||
+                    !m_attribution.isHostNamespace(socket.netns) ||
+                    m_listenerProcesses.contains(socket.local.port))
+                    continue;
+                const QString name = m_attribution.processName(socket.pid);
+                if (!name.isEmpty())
+                    m_listenerProcesses.insert(socket.local.port, name);
+            }
+        }
+        return m_listenerProcesses.value(port);
     }
 
     int containerNode(int container)
@@ -462,6 +495,8 @@ private:
     int m_hostNode = -1;
     std::vector<int> m_containerNodes; // container index → node index
     QHash<std::uint16_t, int> m_portNodes;
+    QHash<std::uint16_t, QString> m_listenerProcesses; // host port → listener's process name
+    bool m_listenerProcessesBuilt = false;
     QHash<QString, int> m_gatewayNodes;
     QHash<IpAddress, int> m_externalNodes;
     QHash<IpAddress, int> m_peerNodes;

@@ -162,7 +162,8 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         case SectionKind::Ss:
             if (!hasTable)
                 table->source = SocketSource::Ss;
-            report = parseSs(section.body, netns, table->sockets);
+            // As root the probe runs `ss -Htanp`: the host's sockets with their processes.
+            report = parseSs(section.body, netns, table->sockets, &table->processNames);
             break;
         case SectionKind::ProcTcp:
         case SectionKind::ProcTcp6:

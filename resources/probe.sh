@@ -30,8 +30,8 @@
 #   @@error NAME MESSAGE    the source NAME failed (instead of, or after part of, its body)
 #   @@end SEQ
 #
-# Sections: sockstat, snmp, netstat, stat (every sample); ss, or proc_tcp and proc_tcp6 (table
-# samples); docker_containers and docker_networks (docker samples: `inspect` of `ps -q
+# Sections: sockstat, snmp, netstat, stat (every sample); ss (`ss -Htan`, or `ss -Htanp` when
+# uid=0 or privilege=sudo), or proc_tcp and proc_tcp6 (table samples); docker_containers and docker_networks (docker samples: `inspect` of `ps -q
 # --no-trunc`, `network inspect` of `network ls -q`, stderr folded in, so the CLI's complaint
 # arrives as the section's text); and on table samples once docker has answered:
 #   @@section container_ns        "<container id> <State.Pid> <netns inode>" per running container
@@ -158,9 +158,9 @@ emit_table() {
     ss_h | ss_plain)
         printf '@@section ss\n'
         if [ "$table_mode" = ss_h ]; then
-            ss -Htan
+            ss "-Htan$ss_processes"
         else
-            ss -tan
+            ss "-tan$ss_processes"
         fi
         status=$?
         [ "$status" -eq 0 ] || printf '@@error ss ss exited with status %s\n' "$status"
@@ -364,6 +364,13 @@ uid=$(id -u 2>&1)
 case $uid in '' | *[!0-9]*) uid=unknown ;; esac
 user=$(id -un 2>&1)
 case $user in '' | *[!A-Za-z0-9._-]*) user=unknown ;; esac
+# As root, ss -p adds each socket's processes, users:(("nginx",pid=1234,fd=6)), for the host's
+# namespace (containers' sockets come from /proc/<pid>/net/tcp and stay without). Without root
+# it would name only this account's own processes: not worth the walk of /proc/*/fd it costs.
+ss_processes=
+if [ "$uid" = 0 ] || [ "$privilege" = 'sudo' ]; then
+    ss_processes=p
+fi
 
 table_mode_name=proc
 case $table_mode in

@@ -573,6 +573,10 @@
         <source>external peer %1</source>
         <translation>外部对端 %1</translation>
     </message>
+    <message>
+        <source>process %1 (%2)</source>
+        <translation>进程 %1（%2）</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ChartsView</name>
@@ -672,16 +676,16 @@
         <translation>网络命名空间</translation>
     </message>
     <message>
-        <source>The container whose network namespace holds the socket; empty for the host&apos;s own sockets.</source>
-        <translation>套接字所在网络命名空间所属的容器；主机自身的套接字此列为空。</translation>
-    </message>
-    <message>
         <source>Container</source>
         <translation>容器</translation>
     </message>
     <message>
         <source>namespace %1</source>
         <translation>命名空间 %1</translation>
+    </message>
+    <message>
+        <source>The container whose network namespace holds the socket. For the host&apos;s own sockets: the process holding it, where known (the probe runs as root), else empty.</source>
+        <translation>套接字所在网络命名空间所属的容器。对于主机自身的套接字：持有它的进程（探针以 root 运行时可知），否则为空。</translation>
     </message>
 </context>
 <context>
@@ -1949,6 +1953,11 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>this host</source>
         <translation>该主机</translation>
+    </message>
+    <message>
+        <source>%1 port %2 · %3</source>
+        <comment>host name, port, the listening process</comment>
+        <translation>%1 端口 %2 · %3</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cstring>
 
 namespace twbench {
@@ -93,7 +94,75 @@ bool readEndpoint(QByteArrayView token, Endpoint &endpoint)
     return true;
 }
 
-const char *readLine(QByteArrayView firstToken, const char *p, const char *end, Socket &socket)
+// A process name as ss prints it: the comm of /proc/<pid>/stat (at most 15 bytes; ss stops at
+// its first ')') between double quotes, unescaped, so it may hold '"', '(', ',' and blanks. Longer
+// is not a name ss printed.
+constexpr qsizetype longestProcessName = 64;
+
+// One `("name",pid=N,fd=M)` entry of users:(…), from `p` at its '('. The name ends at the first
+// `",pid=` that the rest of a well-formed entry follows: `digits,fd=digits)`. On success `p`
+// ends after the entry's ')'.
+bool readProcessEntry(const char *&p, const char *end, QByteArrayView &name, std::uint64_t &pid)
+{
+    if (!consume(p, end, '(') || !consume(p, end, '"'))
+        return false;
+    const char *nameStart = p;
+    const char *limit = std::min(end, nameStart + longestProcessName + 1);
+    for (const char *quote = nameStart; quote < limit; ++quote) {
+        if (*quote != '"')
+            continue;
+        const char *q = quote + 1;
+        std::uint64_t value = 0;
+        std::uint64_t fd = 0;
+        if (end - q < 5 || std::memcmp(q, ",pid=", 5) != 0)
+            continue;
+        q += 5;
+        if (!readDecimal(q, end, value) || end - q < 4 || std::memcmp(q, ",fd=", 4) != 0)
+            continue;
+        q += 4;
+        if (!readDecimal(q, end, fd) || !consume(q, end, ')'))
+            continue;
+        name = QByteArrayView(nameStart, quote - nameStart);
+        pid = value;
+        p = q;
+        return true;
+    }
+    return false;
+}
+
+// The process column from `p` at "users:(": the first process into `socket` (and its name into
+// `names`), then `p` past the whole column so the extras after it are read as tokens again.
+// Returns false when the column is malformed or cut short (nothing is kept then).
+bool readUsers(const char *&p, const char *end, Socket &socket, ProcessNames *names)
+{
+    p += 6; // "users:"
+    if (!consume(p, end, '('))
+        return false;
+    QByteArrayView firstName;
+    std::uint64_t firstPid = 0;
+    if (!readProcessEntry(p, end, firstName, firstPid))
+        return false;
+    // The other entries (the same socket shared by forked workers) are only stepped over.
+    while (p < end && *p == ',') {
+        ++p;
+        QByteArrayView name;
+        std::uint64_t pid = 0;
+        if (!readProcessEntry(p, end, name, pid))
+            return false;
+    }
+    if (!consume(p, end, ')') || firstPid == 0 || firstPid > UINT32_MAX)
+        return false;
+    socket.pid = std::uint32_t(firstPid);
+    if (names) {
+        // One string per process: a busy worker holds thousands of sockets.
+        if (!names->contains(socket.pid))
+            names->insert(socket.pid, QString::fromUtf8(firstName));
+    }
+    return true;
+}
+
+const char *readLine(QByteArrayView firstToken, const char *p, const char *end, Socket &socket,
+                     ProcessNames *processNames)
 {
     const auto state = stateOf(firstToken);
     if (!state)
@@ -117,11 +186,16 @@ const char *readLine(QByteArrayView firstToken, const char *p, const char *end, 
         return QT_TRANSLATE_NOOP("Parser", "line ends before the peer address");
     if (!readEndpoint(remote, socket.remote))
         return QT_TRANSLATE_NOOP("Parser", "bad peer address");
-    // Extras of -e/-p/-o/-i: only uid and inode are kept; anything else (users:(…), sk:…,
-    // timer:(…), cgroup:…) is left alone, and a malformed extra never rejects the socket.
+    // Extras of -e/-p/-o/-i: only the first process, uid and inode are kept; anything else
+    // (sk:…, timer:(…), cgroup:…) is left alone, and a malformed extra never rejects the socket.
     for (QByteArrayView extra = nextToken(p, end); !extra.isEmpty(); extra = nextToken(p, end)) {
         std::uint64_t value = 0;
-        if (extra.startsWith("uid:")) {
+        if (extra.startsWith("users:(")) {
+            // A name may hold blanks: the column is read from its start, not as one token.
+            const char *column = extra.data();
+            if (readUsers(column, end, socket, processNames))
+                p = column;
+        } else if (extra.startsWith("uid:")) {
             if (decimalToken(extra.sliced(4), value) && value <= UINT32_MAX)
                 socket.uid = std::int64_t(value);
         } else if (extra.startsWith("ino:")) {
@@ -134,7 +208,8 @@ const char *readLine(QByteArrayView firstToken, const char *p, const char *end, 
 
 } // namespace
 
-ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &out)
+ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &out,
+                    ProcessNames *processNames)
 {
     ParseReport report;
     const std::size_t firstIndex = out.size();
@@ -160,7 +235,7 @@ ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket
             }
         }
         Socket &socket = out.emplace_back();
-        if (const char *reason = readLine(first, p, end, socket)) {
+        if (const char *reason = readLine(first, p, end, socket, processNames)) {
             out.pop_back();
             report.reject(lines.lineNumber(), QCoreApplication::translate("Parser", reason), line);
             continue;

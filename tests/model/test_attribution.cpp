@@ -30,7 +30,8 @@ TEST(Attribution, ContainerByItsNamespace)
     const Attribution &a = *host->attribution;
     const std::uint64_t nginxNetns = host->netnsOf(QStringLiteral("web-nginx-1"));
     const int nginx = indexOf(host->inventory, "web-nginx-1");
-    EXPECT_EQ(a.ownerOfNamespace(nginxNetns), (EndpointOwner{OwnerKind::Container, nginx, {}, 0}));
+    EXPECT_EQ(a.ownerOfNamespace(nginxNetns),
+              (EndpointOwner{OwnerKind::Container, nginx, {}, 0, 0, {}}));
     EXPECT_EQ(a.containerOfNamespace(nginxNetns), nginx);
     EXPECT_TRUE(a.isObserved(nginxNetns));
     EXPECT_FALSE(a.isObserved(host->netnsOf(QStringLiteral("shop-php-1")))); // unreadable
@@ -179,4 +180,54 @@ TEST(Attribution, SharedNamespaceBelongsToItsOwner)
     map.containerNetns.insert(QStringLiteral("m1"), 77);
     const Attribution a(snapshot, inventory, map);
     EXPECT_EQ(a.containerOfNamespace(77), 1);
+}
+
+// ss -p as root: a host socket whose pid has a name belongs to that process; containers' sockets
+// (read from /proc/<pid>/net/tcp, without processes) stay their containers'.
+TEST(Attribution, HostProcessWhereKnown)
+{
+    HostFixture host;
+    host.snapshot.hostId = QStringLiteral("web01");
+    Container nginx;
+    nginx.id = QStringLiteral("c1");
+    nginx.name = QStringLiteral("web-nginx-1");
+    nginx.running = true;
+    host.inventory.containers.push_back(nginx);
+    host.namespaces.containerNetns.insert(QStringLiteral("c1"), 4026532001u);
+
+    Socket api = sock(ep("0.0.0.0", 6601), ep("0.0.0.0", 0), TcpState::Listen, 0);
+    api.pid = 1234;
+    Socket served = sock(ep("10.0.0.1", 6601), ep("10.0.0.9", 40000), TcpState::Established, 0);
+    served.pid = 1234;
+    Socket unnamed = sock(ep("10.0.0.1", 22), ep("10.0.0.9", 40001), TcpState::Established, 0);
+    unnamed.pid = 99; // a pid without a name: the host
+    const Socket timeWait =
+        sock(ep("10.0.0.1", 6601), ep("10.0.0.9", 40002), TcpState::TimeWait, 0);
+    Socket inContainer =
+        sock(ep("172.17.0.2", 80), ep("172.17.0.1", 40003), TcpState::Established, 4026532001u);
+    inContainer.pid = 1234; // not the host's namespace: the pid says nothing here
+    Socket hostile = sock(ep("10.0.0.1", 9000), ep("10.0.0.9", 40004), TcpState::Established, 0);
+    hostile.pid = 666;
+    host.snapshot.sockets = {api, served, unnamed, timeWait, inContainer, hostile};
+    host.snapshot.processNames.insert(1234, QStringLiteral("nginx"));
+    host.snapshot.processNames.insert(666, QStringLiteral("evil\x1b[2J\u202e"));
+    host.attribute();
+    const Attribution &a = *host.attribution;
+
+    const EndpointOwner owner = a.ownerOfLocal(served);
+    EXPECT_EQ(owner,
+              (EndpointOwner{OwnerKind::HostProcess, -1, {}, 0, 1234, QStringLiteral("nginx")}));
+    EXPECT_EQ(a.describe(owner), QStringLiteral("process nginx (1234)"));
+    EXPECT_EQ(a.ownerOfLocal(api).kind, OwnerKind::HostProcess);
+    EXPECT_EQ(a.ownerOfLocal(unnamed).kind, OwnerKind::Host);
+    EXPECT_EQ(a.ownerOfLocal(timeWait).kind, OwnerKind::Host);
+    EXPECT_EQ(a.ownerOfLocal(inContainer).kind, OwnerKind::Container);
+    EXPECT_EQ(a.processName(1234), QStringLiteral("nginx"));
+    EXPECT_TRUE(a.processName(0).isEmpty());
+    // The namespace's owner is still the host, and the side rules do not change.
+    EXPECT_EQ(a.ownerOfNamespace(0).kind, OwnerKind::Host);
+    EXPECT_EQ(a.sideOf(served), SocketSide::Server);
+    // Remote data: control characters and bidi overrides are escaped for display.
+    EXPECT_EQ(a.describe(a.ownerOfLocal(hostile)),
+              QStringLiteral("process evil\\x1b[2J\\u{202e} (666)"));
 }

@@ -321,6 +321,42 @@ TEST(ConnectionTableModel, SidesColumnsAndAlignment)
     EXPECT_EQ(model.sideAt(model.rowOf(SocketKey::of(conn(1)))), SocketSide::Client);
 }
 
+// As root the probe reads processes (ss -p): the Container column names a host socket's process;
+// its owner id stays the host's, so the owner filter's "host" still takes it.
+TEST(ConnectionTableModel, ContainerColumnNamesTheHostProcess)
+{
+    ConnectionTableModel model;
+    Tester tester(&model, Fatal);
+    Socket listener = listen80();
+    listener.pid = 1234;
+    Socket served = conn(1);
+    served.pid = 1234;
+    const Socket unnamed = conn(2, TcpState::TimeWait);
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->hostId = QStringLiteral("h1");
+    snapshot->sockets = {listener, served, unnamed};
+    snapshot->processNames.insert(1234, QStringLiteral("nginx\x1b"));
+    snapshot->finalize();
+    model.applySnapshot(snapshot);
+    ASSERT_EQ(model.rowCount(), 3);
+    const auto owner = [&model](const Socket &socket) {
+        return model
+            .index(model.rowOf(SocketKey::of(socket)), ConnectionTableModel::ContainerColumn)
+            .data()
+            .toString();
+    };
+    EXPECT_EQ(owner(listener), QStringLiteral("process nginx\\x1b (1234)"));
+    EXPECT_EQ(owner(served), QStringLiteral("process nginx\\x1b (1234)"));
+    EXPECT_TRUE(owner(unnamed).isEmpty());
+    EXPECT_TRUE(model.rowAt(model.rowOf(SocketKey::of(served))).ownerId.isEmpty());
+
+    // The next table without processes (the probe lost root): the cell follows, announced.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.applySnapshot(snap({listen80(), conn(1), conn(2, TcpState::TimeWait)}));
+    EXPECT_TRUE(owner(served).isEmpty());
+    EXPECT_FALSE(changed.isEmpty());
+}
+
 TEST(ConnectionTableModel, ProxySortsAddressesAndNumbersNumerically)
 {
     ConnectionTableModel model;

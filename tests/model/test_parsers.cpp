@@ -614,6 +614,140 @@ TEST(SsParser, CrlfAndEmptyInput)
     EXPECT_EQ(sockets[0].inode, 42u);
 }
 
+// ---- ss -p: the process column ----------------------------------------------------------------
+
+namespace {
+
+const Socket *findSocket(const std::vector<Socket> &sockets, const Endpoint &local,
+                         const Endpoint &remote)
+{
+    const auto it = std::find_if(sockets.begin(), sockets.end(), [&](const Socket &s) {
+        return s.local == local && s.remote == remote;
+    });
+    return it == sockets.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+// tests/data/capture_ss_p.sh: `ss -Htanp` (iproute2 6.1) of named processes in a private
+// namespace. ss prints the comm up to its first ')', unescaped: 'q"uo(te)s,x' reads 'q"uo(te'.
+TEST(SsProcesses, ReadsARealCapture)
+{
+    const QByteArray text = readCapture("ss_Htanp.txt");
+    ASSERT_TRUE(text.contains("users:((")) << "the capture has no process column";
+    std::vector<Socket> sockets;
+    ProcessNames names;
+    const ParseReport report = parseSs(text, 0, sockets, &names);
+    EXPECT_TRUE(report.ok()) << report.summary().toStdString();
+    expectBalanced(report);
+    ASSERT_EQ(sockets.size(), 9u);
+
+    const Endpoint any{IpAddress::fromV4(0), 0};
+    const Socket *web = findSocket(sockets, endpoint("127.0.0.11", 7101), any);
+    const Socket *quoted = findSocket(sockets, endpoint("127.0.0.12", 7102), any);
+    ASSERT_TRUE(web && quoted);
+    EXPECT_NE(web->pid, 0u);
+    EXPECT_EQ(names.value(web->pid), QStringLiteral("web-server"));
+    EXPECT_NE(quoted->pid, 0u);
+    EXPECT_EQ(names.value(quoted->pid), QStringLiteral("q\"uo(te"));
+
+    int clientEnds = 0;
+    int serverEnds = 0;
+    for (const Socket &socket : sockets) {
+        if (socket.state == TcpState::TimeWait) {
+            EXPECT_EQ(socket.pid, 0u) << "a TIME_WAIT socket has no process";
+        } else if (socket.state == TcpState::Established && socket.local.port == 7101) {
+            ++serverEnds;
+            EXPECT_EQ(socket.pid, web->pid); // the first of the two workers, as on the listener
+        } else if (socket.state == TcpState::Established) {
+            ++clientEnds;
+            EXPECT_EQ(names.value(socket.pid), QStringLiteral("client a")); // a blank in a name
+        }
+    }
+    EXPECT_EQ(serverEnds, 2);
+    EXPECT_EQ(clientEnds, 2);
+    // Names once per process: web-server, client a, q"uo(te.
+    EXPECT_EQ(names.size(), 3);
+
+    // The same table without the out-parameter: the pids, and the same sockets otherwise.
+    std::vector<Socket> withoutNames;
+    EXPECT_TRUE(parseSs(text, 0, withoutNames).ok());
+    ASSERT_EQ(withoutNames.size(), sockets.size());
+    for (std::size_t i = 0; i < sockets.size(); ++i)
+        EXPECT_EQ(withoutNames[i].pid, sockets[i].pid);
+}
+
+TEST(SsProcesses, NamesWithQuotesParenthesesCommasAndBlanks)
+{
+    const QByteArray text =
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50001 users:((\"nginx\",pid=1234,fd=6),"
+        "(\"nginx\",pid=1235,fd=6))\n"
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50002 users:((\"a\\\"b(c,d e\",pid=77,fd=3))\n"
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50003 users:((\"\",pid=78,fd=3))\n"
+        // A name that looks like the rest of an entry: ss stops names at ')', so the first
+        // well-formed end is the real one; a name cannot forge another pid.
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50004 users:((\"x\",pid=1\",pid=79,fd=3))\n"
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50005 users:((\"php-fpm: pool\",pid=80,fd=9)) uid:33 "
+        "ino:4242 sk:1 <->\n"
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50006 users:((\"nginx\",pid=1234,fd=7))\n"
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:50007 users:((\"caf\xc3\xa9\x1b\",pid=81,fd=3))\n";
+    std::vector<Socket> sockets;
+    ProcessNames names;
+    const ParseReport report = parseSs(text, 0, sockets, &names);
+    EXPECT_TRUE(report.ok()) << report.summary().toStdString();
+    ASSERT_EQ(sockets.size(), 7u);
+    EXPECT_EQ(sockets[0].pid, 1234u); // the first of several
+    EXPECT_EQ(sockets[1].pid, 77u);
+    EXPECT_EQ(names.value(77), QStringLiteral("a\\\"b(c,d e"));
+    EXPECT_EQ(sockets[2].pid, 78u);
+    EXPECT_TRUE(names.contains(78));
+    EXPECT_TRUE(names.value(78).isEmpty());
+    EXPECT_EQ(sockets[3].pid, 79u);
+    EXPECT_EQ(names.value(79), QStringLiteral("x\",pid=1"));
+    EXPECT_FALSE(names.contains(1));
+    EXPECT_EQ(sockets[4].pid, 80u);
+    EXPECT_EQ(names.value(80), QStringLiteral("php-fpm: pool"));
+    EXPECT_EQ(sockets[4].uid, 33); // the extras after a name with a blank are still read
+    EXPECT_EQ(sockets[4].inode, 4242u);
+    EXPECT_EQ(sockets[5].pid, 1234u);
+    EXPECT_EQ(names.value(81), QString::fromUtf8("caf\xc3\xa9\x1b")); // raw: escaped for display
+    EXPECT_EQ(names.size(), 6);
+}
+
+TEST(SsProcesses, MissingMalformedAndCutShortColumnsKeepTheSocket)
+{
+    const char *lines[] = {
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5",                                  // no users:
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"ngi",                    // cut in the name
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=12",         // cut in the pid
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=12,fd=6)",   // no closing ')'
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=12,fd=6),(", // cut in the 2nd
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=,fd=6))",    // no pid
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=0,fd=6))",   // pid 0
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"nginx\",pid=99999999999,fd=6))",
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((nginx,pid=12,fd=6))", // no quotes
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:(",
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:",
+    };
+    for (const char *line : lines) {
+        std::vector<Socket> sockets;
+        ProcessNames names;
+        const ParseReport report = parseSs(line, 0, sockets, &names);
+        EXPECT_TRUE(report.ok()) << line;
+        ASSERT_EQ(sockets.size(), 1u) << line;
+        EXPECT_EQ(sockets[0].pid, 0u) << line;
+        EXPECT_TRUE(names.isEmpty()) << line;
+    }
+    // A name longer than any ss prints is not taken for one.
+    const QByteArray longName =
+        "ESTAB 0 0 10.0.0.1:80 10.0.0.2:5 users:((\"" + QByteArray(100, 'n') + "\",pid=12,fd=6))";
+    std::vector<Socket> sockets;
+    ProcessNames names;
+    EXPECT_TRUE(parseSs(longName, 0, sockets, &names).ok());
+    ASSERT_EQ(sockets.size(), 1u);
+    EXPECT_EQ(sockets[0].pid, 0u);
+}
+
 // ---- netstat ----------------------------------------------------------------------------------
 
 TEST(NetstatParser, ReadsAPasteWithHeadersAndOtherProtocols)

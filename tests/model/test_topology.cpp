@@ -131,6 +131,53 @@ TEST(Topology, ScenarioReadsGatewayToNginxToApi)
               nullptr);
 }
 
+// The probe as root (ss -p): the API's listener names its process, and the host's port node
+// says so. Its TIME_WAIT ends have no process; the graph is otherwise the same.
+TEST(Topology, HostServiceNamedByItsListenersProcess)
+{
+    const auto host = test::scenarioHost(QStringLiteral("web01"));
+    const Topology before = buildTopology(*host->attribution);
+    int named = 0;
+    for (Socket &socket : host->snapshot.sockets) {
+        if (socket.netns != 0 || socket.local.port != 6601)
+            continue;
+        if (socket.state == TcpState::Listen || socket.state == TcpState::Established) {
+            socket.pid = socket.state == TcpState::Listen ? 4242 : 4243;
+            ++named;
+        }
+    }
+    ASSERT_GE(named, 1);
+    for (Socket &socket : host->snapshot.sockets) {
+        if (socket.netns == 0 && socket.state == TcpState::Listen && socket.local.port == 22)
+            socket.pid = 666;
+    }
+    host->snapshot.processNames.insert(4242, QStringLiteral("php-fpm"));
+    host->snapshot.processNames.insert(4243, QStringLiteral("php-fpm"));
+    host->snapshot.processNames.insert(666, QString(QStringLiteral("sshd") + QChar(0x202e)));
+    host->attribute();
+    const Topology topology = buildTopology(*host->attribution);
+
+    const QString api = topologyid::hostService(QStringLiteral("web01"), 6601);
+    ASSERT_NE(topology.node(api), nullptr);
+    EXPECT_EQ(topology.node(api)->kind, NodeKind::HostService);
+    EXPECT_EQ(topology.node(api)->label, QStringLiteral("web01 port 6601 · php-fpm"));
+    const TopologyNode *ssh = topology.node(topologyid::hostService(QStringLiteral("web01"), 22));
+    ASSERT_NE(ssh, nullptr);
+    EXPECT_EQ(ssh->label, QStringLiteral("web01 port 22 · sshd\\u{202e}")); // remote data
+
+    // Same ids, same edges, same counts: a process only names a node.
+    EXPECT_EQ(idsOf(topology), idsOf(before));
+    const QString nginx = topologyid::composeService(QStringLiteral("web01"), QStringLiteral("web"),
+                                                     QStringLiteral("nginx"));
+    const TopologyEdge *upstream = topology.edge(nginx, api);
+    ASSERT_NE(upstream, nullptr);
+    EXPECT_EQ(upstream->connections, 42u);
+    EXPECT_EQ(upstream->timeWaitServer, 37u);
+    EXPECT_EQ(upstream->closer, Closer::Server);
+    // A client-side host process stays the host node: callers are not split by process.
+    EXPECT_NE(topology.node(topologyid::host(QStringLiteral("web01"))), nullptr);
+}
+
 // The same rules on another layout: the client closes, replicas merge, no name in common.
 TEST(Topology, WorkersLayoutClientCloses)
 {

@@ -9,6 +9,8 @@
 #include "remote/localtransport.h"
 #include "remote/samplebuilder.h"
 
+#include <QCoreApplication>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -16,10 +18,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <functional>
 #include <ostream>
+#include <unistd.h>
 
 // Readable parameter values in test names and failure messages.
 QT_BEGIN_NAMESPACE
@@ -394,6 +398,45 @@ INSTANTIATE_TEST_SUITE_P(TableSources, ProbeSeesTimeWaits,
                              return param.param == ProbeParameters::TableSource::Proc ? "proc"
                                                                                       : "ss";
                          });
+
+// As root the probe reads the table with `ss -Htanp`: the host's sockets carry their process, and
+// the listener this test holds is this test's process, by its comm (at most 15 bytes).
+TEST(Probe, AsRootNamesTheProcessOfEachSocket)
+{
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "needs root: ss -p names other processes only for root";
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    test::TimeWaitLab lab(subnet + '1');
+    ASSERT_TRUE(lab.listen()) << lab.error().toStdString();
+
+    const ProbeRun run = runProbe(parameters(1, 1, 1), {}, 15000);
+    ASSERT_TRUE(run.ended);
+    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+    ASSERT_TRUE(run.hello);
+    EXPECT_EQ(run.hello->field("uid"), "0");
+    const ProbeSection *ss = run.frames.front().section("ss");
+    ASSERT_NE(ss, nullptr) << "no ss on this machine";
+    EXPECT_TRUE(ss->body.contains("users:((\"")) << ss->body.left(400).constData();
+
+    SampleBuilder builder(QStringLiteral("local"));
+    builder.setHello(*run.hello);
+    const HostSamplePtr sample = builder.build(run.frames.front());
+    EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
+    ASSERT_TRUE(sample->table);
+    const auto serverIp = IpAddress::parse(lab.serverIp());
+    ASSERT_TRUE(serverIp);
+    const Endpoint listening{*serverIp, lab.port()};
+    const auto it = std::find_if(
+        sample->table->sockets.begin(), sample->table->sockets.end(), [&](const Socket &socket) {
+            return socket.state == TcpState::Listen && socket.local == listening;
+        });
+    ASSERT_NE(it, sample->table->sockets.end());
+    EXPECT_EQ(qint64(it->pid), QCoreApplication::applicationPid());
+    QFile comm(QStringLiteral("/proc/self/comm"));
+    ASSERT_TRUE(comm.open(QIODevice::ReadOnly));
+    EXPECT_EQ(sample->table->processNames.value(it->pid),
+              QString::fromUtf8(comm.readAll().trimmed()));
+}
 
 // What the probe opens, as the kernel sees it: nothing for writing, nothing created.
 TEST(Probe, OnlyReadsUnderStrace)
