@@ -16,45 +16,6 @@ NamespaceMap NamespaceMap::fromContainerNamespaces(const std::vector<ContainerNa
     return map;
 }
 
-NamespaceListenerIndex::NamespaceListenerIndex(const Snapshot &snapshot, std::uint64_t hostNetns)
-{
-    for (const Socket &socket : snapshot.sockets) {
-        if (socket.state == TcpState::Listen)
-            m_listening[socket.netns == hostNetns ? 0 : socket.netns].push_back(socket.local);
-    }
-    for (auto &endpoints : m_listening) {
-        std::sort(endpoints.begin(), endpoints.end());
-        endpoints.erase(std::unique(endpoints.begin(), endpoints.end()), endpoints.end());
-    }
-}
-
-bool NamespaceListenerIndex::isListening(std::uint64_t canonicalNetns, const Endpoint &local) const
-{
-    const auto it = m_listening.constFind(canonicalNetns);
-    if (it == m_listening.cend())
-        return false;
-    const std::vector<Endpoint> &listening = *it;
-    if (std::binary_search(listening.begin(), listening.end(), local))
-        return true;
-    // As Snapshot::isListeningEndpoint: a wildcard serves every address of its family, and a
-    // dual-stack [::] listener IPv4 as well.
-    const Endpoint anyV6{IpAddress::fromV6({}), local.port};
-    if (std::binary_search(listening.begin(), listening.end(), anyV6))
-        return true;
-    const Endpoint anyV4{IpAddress::fromV4(0), local.port};
-    return local.address.isV4() && std::binary_search(listening.begin(), listening.end(), anyV4);
-}
-
-std::vector<std::uint16_t> NamespaceListenerIndex::ports(std::uint64_t canonicalNetns) const
-{
-    std::vector<std::uint16_t> result;
-    for (const Endpoint &endpoint : m_listening.value(canonicalNetns))
-        result.push_back(endpoint.port);
-    std::sort(result.begin(), result.end());
-    result.erase(std::unique(result.begin(), result.end()), result.end());
-    return result;
-}
-
 Attribution::Attribution(const Snapshot &snapshot, const DockerInventory &inventory,
                          NamespaceMap namespaces)
     : m_snapshot(snapshot)

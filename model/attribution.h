@@ -1,14 +1,15 @@
 #pragma once
 
 #include "docker/dockerinventory.h"
+#include "listenerindex.h"
 #include "snapshot.h"
-#include "socketgrouper.h"
 
 #include <QHash>
 #include <QSet>
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace twbench {
@@ -49,23 +50,6 @@ struct EndpointOwner
     QString processName;     // HostProcess: raw, as ss printed it (remote data)
 
     friend bool operator==(const EndpointOwner &, const EndpointOwner &) = default;
-};
-
-// "LISTEN in which namespace": Snapshot::listening mixes every namespace of a snapshot, but a
-// port that listens inside a container says nothing about the host's port of the same number.
-// Namespaces are canonical here (the host's is 0); the wildcard rules are Snapshot's.
-class NamespaceListenerIndex final
-{
-public:
-    NamespaceListenerIndex() = default;
-    NamespaceListenerIndex(const Snapshot &snapshot, std::uint64_t hostNetns);
-
-    bool isListening(std::uint64_t canonicalNetns, const Endpoint &local) const;
-    // Listening ports of a namespace (sorted, unique).
-    std::vector<std::uint16_t> ports(std::uint64_t canonicalNetns) const;
-
-private:
-    QHash<std::uint64_t, std::vector<Endpoint>> m_listening; // sorted per namespace
 };
 
 // Answers "who owns this end of this socket?" for one host. Holds references to the snapshot
@@ -132,7 +116,7 @@ public:
 
     bool isListening(std::uint64_t netns, const Endpoint &local) const
     {
-        return m_listeners.isListening(canonicalNetns(netns), local);
+        return m_listeners.isListening(netns, local);
     }
     // Listener, Server (local endpoint listens in the socket's own namespace) or Client.
     SocketSide sideOf(const Socket &socket) const
@@ -141,7 +125,7 @@ public:
             return SocketSide::Listener;
         return isListening(socket.netns, socket.local) ? SocketSide::Server : SocketSide::Client;
     }
-    const NamespaceListenerIndex &listeners() const { return m_listeners; }
+    const ListenerIndex &listeners() const { return m_listeners; }
 
     // Translated, for a tooltip or a table cell; names pass through safeDisplayText().
     QString describe(const EndpointOwner &owner, const IpAddress &address = {}) const;
@@ -150,7 +134,7 @@ private:
     const Snapshot &m_snapshot;         // Not owned.
     const DockerInventory &m_inventory; // Not owned.
     NamespaceMap m_namespaces;
-    NamespaceListenerIndex m_listeners;
+    ListenerIndex m_listeners;
     QSet<IpAddress> m_hostAddresses;
     QHash<std::uint64_t, int> m_containerByNetns; // canonical netns → container index
     QHash<IpAddress, int> m_containerByAddress;

@@ -17,15 +17,17 @@ void Snapshot::finalize()
 
 bool Snapshot::isListeningEndpoint(const Endpoint &local) const
 {
-    if (std::binary_search(listening.begin(), listening.end(), local))
+    return listenerServes(listening, local);
+}
+
+bool listenerServes(const std::vector<Endpoint> &sortedListening, const Endpoint &local)
+{
+    const auto has = [&sortedListening](const Endpoint &endpoint) {
+        return std::binary_search(sortedListening.begin(), sortedListening.end(), endpoint);
+    };
+    if (has(local) || has(Endpoint{IpAddress::fromV6({}), local.port}))
         return true;
-    // A wildcard listener (0.0.0.0:p or [::]:p) serves every local address of the host. A
-    // dual-stack [::]:p listener also serves IPv4, so both wildcards are checked for IPv4.
-    const Endpoint anyV4{IpAddress::fromV4(0), local.port};
-    const Endpoint anyV6{IpAddress::fromV6({}), local.port};
-    if (std::binary_search(listening.begin(), listening.end(), anyV6))
-        return true;
-    return local.address.isV4() && std::binary_search(listening.begin(), listening.end(), anyV4);
+    return local.address.isV4() && has(Endpoint{IpAddress::fromV4(0), local.port});
 }
 
 } // namespace twbench

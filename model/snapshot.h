@@ -45,4 +45,9 @@ struct Snapshot
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
+// The wildcard rules of "served by a listener", in one place: `local` is served when a listener
+// of `sortedListening` has its exact endpoint, or is the wildcard of its family on its port; a
+// dual-stack [::] listener also serves IPv4.
+bool listenerServes(const std::vector<Endpoint> &sortedListening, const Endpoint &local);
+
 } // namespace twbench

@@ -25,19 +25,6 @@ QString groupingName(Grouping grouping)
     return {};
 }
 
-QString socketSideName(SocketSide side)
-{
-    switch (side) {
-    case SocketSide::Listener:
-        return QCoreApplication::translate("twbench::SocketGrouper", "listening");
-    case SocketSide::Server:
-        return QCoreApplication::translate("twbench::SocketGrouper", "server");
-    case SocketSide::Client:
-        return QCoreApplication::translate("twbench::SocketGrouper", "client");
-    }
-    return {};
-}
-
 QString groupRoleName(GroupRole role)
 {
     switch (role) {
@@ -51,37 +38,6 @@ QString groupRoleName(GroupRole role)
         return QCoreApplication::translate("twbench::SocketGrouper", "mixed");
     }
     return {};
-}
-
-ListenerIndex::ListenerIndex(const Snapshot &snapshot)
-{
-    for (const Socket &socket : snapshot.sockets) {
-        if (socket.state != TcpState::Listen)
-            continue;
-        m_listening[socket.netns].push_back(socket.local);
-        m_ports.set(socket.local.port);
-    }
-    for (std::vector<Endpoint> &endpoints : m_listening) {
-        std::sort(endpoints.begin(), endpoints.end());
-        endpoints.erase(std::unique(endpoints.begin(), endpoints.end()), endpoints.end());
-    }
-}
-
-bool ListenerIndex::isListening(std::uint64_t netns, const Endpoint &local) const
-{
-    if (!m_ports.test(local.port))
-        return false;
-    const auto it = m_listening.constFind(netns);
-    if (it == m_listening.constEnd())
-        return false;
-    const std::vector<Endpoint> &listening = *it;
-    const auto has = [&listening](const Endpoint &endpoint) {
-        return std::binary_search(listening.begin(), listening.end(), endpoint);
-    };
-    // The same wildcard rules as Snapshot::isListeningEndpoint, within one namespace.
-    if (has(local) || has(Endpoint{IpAddress::fromV6({}), local.port}))
-        return true;
-    return local.address.isV4() && has(Endpoint{IpAddress::fromV4(0), local.port});
 }
 
 size_t qHash(const GroupKey &key, size_t seed) noexcept

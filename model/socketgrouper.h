@@ -1,6 +1,7 @@
 #pragma once
 
 #include "endpoint.h"
+#include "listenerindex.h"
 #include "snapshot.h"
 #include "tcpstate.h"
 
@@ -8,7 +9,6 @@
 #include <QList>
 #include <QString>
 
-#include <bitset>
 #include <cstdint>
 
 namespace twbench {
@@ -27,16 +27,6 @@ inline constexpr int GroupingCount = 5;
 // Translated, for a combo box ("Local endpoint", "Remote IP", …).
 QString groupingName(Grouping grouping);
 
-// Which end of its connections a socket is on, judged from the snapshot's listening set. Who
-// holds TIME_WAIT closed first, so this is the column that says who closes.
-enum class SocketSide : std::uint8_t {
-    Listener, // the LISTEN socket itself
-    Server,   // the local endpoint is served by a listener: a peer connected to us
-    Client,   // the local port is ephemeral: we connected out
-};
-
-QString socketSideName(SocketSide side); // translated: "listening", "server", "client"
-
 // The role of a group, from the sides of the connections in it. A local endpoint group is always
 // pure (Service or Client); the other groupings can hold both sides (Mixed).
 enum class GroupRole : std::uint8_t {
@@ -47,30 +37,6 @@ enum class GroupRole : std::uint8_t {
 };
 
 QString groupRoleName(GroupRole role); // translated; empty for None
-
-// Answers "is this local endpoint served by a listener?" for many sockets quickly, per network
-// namespace: a container's listener on port 80 says nothing about the host's sockets on port 80
-// (the namespaces of one snapshot are told apart by Socket::netns). A socket whose port no
-// listener of any namespace uses (almost every client socket) is decided by one bit test.
-class ListenerIndex final
-{
-public:
-    explicit ListenerIndex(const Snapshot &snapshot);
-
-    // True when `local` in namespace `netns` is served by a listener there (its exact address,
-    // or a wildcard of its family; a dual-stack [::] listener also serves IPv4).
-    bool isListening(std::uint64_t netns, const Endpoint &local) const;
-    SocketSide sideOf(const Socket &socket) const
-    {
-        if (socket.state == TcpState::Listen)
-            return SocketSide::Listener;
-        return isListening(socket.netns, socket.local) ? SocketSide::Server : SocketSide::Client;
-    }
-
-private:
-    QHash<std::uint64_t, std::vector<Endpoint>> m_listening; // sorted, per namespace
-    std::bitset<65536> m_ports; // ports that some listener of some namespace uses
-};
 
 // Identifies a group. Address groupings keep the address with port 0; only Grouping::State uses
 // `state`. Ordered (endpoint, then state) so ties sort the same way on every run.

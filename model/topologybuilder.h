@@ -16,7 +16,7 @@ namespace twbench {
 //    owns the remote address (the same namespace for loopback, the container's for a container
 //    address, the host's for a host or gateway address). A pair is one connection, one count.
 // 2. Which end is the server: the end whose local endpoint listens in its own namespace (see
-//    NamespaceListenerIndex). When neither or both do, the end with the lower local port is
+//    ListenerIndex). When neither or both do, the end with the lower local port is
 //    taken as the server (ephemeral ports are the high ones).
 // 3. The caller node comes from the client end: its namespace's owner, except that a host
 //    socket whose local address is a docker gateway is that gateway (the host's side of the

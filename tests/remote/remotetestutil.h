@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lab/processes.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -40,24 +42,7 @@ bool waitUntil(Predicate done, int timeoutMs)
 // The processes whose parent is this test process (the probes we started and not yet reaped).
 inline QList<int> childProcesses()
 {
-    QList<int> children;
-    const QString self = QString::number(::getpid());
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const int pid = entry.toInt(&isPid);
-        if (!isPid)
-            continue;
-        QFile stat(QStringLiteral("/proc/") + entry + QStringLiteral("/stat"));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so from the last ')'.
-        const QByteArray text = stat.readAll();
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1) == self.toLatin1())
-            children.append(pid);
-    }
-    return children;
+    return childrenByParent().value(int(::getpid()));
 }
 
 inline int threadCount()

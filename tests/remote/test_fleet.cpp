@@ -1,4 +1,5 @@
 #include "remotetestutil.h"
+#include "scriptedtransport.h"
 
 #include "remote/fleet.h"
 #include "remote/hostworker.h"
@@ -13,35 +14,10 @@
 #include <functional>
 
 using namespace twbench;
+using twbench::test::ScriptedTransport;
 using twbench::test::waitUntil;
 
 namespace {
-
-// A transport the test drives: start() runs `onStart`, which pushes wire text and endings.
-class FakeTransport final : public Transport
-{
-public:
-    std::function<void(FakeTransport &)> onStart;
-    int starts = 0;
-    bool running = false;
-
-    void start() override
-    {
-        ++starts;
-        running = true;
-        if (onStart)
-            onStart(*this);
-    }
-    void stop() override { running = false; }
-    bool isRunning() const override { return running; }
-
-    void send(const QByteArray &data) { Q_EMIT bytesReceived(data); }
-    void die(const QString &reason)
-    {
-        running = false;
-        Q_EMIT failed(reason);
-    }
-};
 
 const QByteArray hello = "@@twbench hello 1 endian=little netns=1 ss=1\n";
 const QByteArray oneFrame = "@@twbench sample 1 1000\n@@section sockstat\n"
@@ -85,13 +61,13 @@ HostSpec localSpec(const QString &id)
 
 TEST(HostWorker, DeadProbeIsRestartedWithDoublingBackoff)
 {
-    FakeTransport *fake = nullptr;
+    ScriptedTransport *fake = nullptr;
     HostWorker worker(localSpec(QStringLiteral("h")), [&fake](const HostSpec &) {
-        auto transport = std::make_unique<FakeTransport>();
+        auto transport = std::make_unique<ScriptedTransport>();
         fake = transport.get();
         // Each run: a hello and one frame, then the probe dies, from the event loop as a real
         // process would.
-        transport->onStart = [](FakeTransport &t) {
+        transport->onStart = [](ScriptedTransport &t) {
             QTimer::singleShot(0, &t, [&t] {
                 t.send(hello + oneFrame);
                 t.die(QStringLiteral("probe died"));
@@ -136,8 +112,8 @@ TEST(HostWorker, DeadProbeIsRestartedWithDoublingBackoff)
 TEST(HostWorker, BackoffResetsAfterAStableRun)
 {
     HostWorker worker(localSpec(QStringLiteral("h")), [](const HostSpec &) {
-        auto transport = std::make_unique<FakeTransport>();
-        transport->onStart = [](FakeTransport &t) {
+        auto transport = std::make_unique<ScriptedTransport>();
+        transport->onStart = [](ScriptedTransport &t) {
             QTimer::singleShot(0, &t, [&t] {
                 t.send(hello + oneFrame);
                 t.die(QStringLiteral("probe died"));
@@ -160,8 +136,8 @@ TEST(HostWorker, BackoffResetsAfterAStableRun)
 TEST(HostWorker, FrameCutByTheDeathIsReportedWithTheNextSample)
 {
     HostWorker worker(localSpec(QStringLiteral("h")), [](const HostSpec &) {
-        auto transport = std::make_unique<FakeTransport>();
-        transport->onStart = [](FakeTransport &t) {
+        auto transport = std::make_unique<ScriptedTransport>();
+        transport->onStart = [](ScriptedTransport &t) {
             QTimer::singleShot(0, &t, [&t] {
                 t.send(hello + oneFrame + "@@twbench sample 2 2000\n@@section sockstat\nTCP: ");
                 t.die(QStringLiteral("connection lost"));
@@ -182,11 +158,11 @@ TEST(HostWorker, FrameCutByTheDeathIsReportedWithTheNextSample)
 
 TEST(HostWorker, UnknownProtocolFailsWithoutRetrying)
 {
-    FakeTransport *fake = nullptr;
+    ScriptedTransport *fake = nullptr;
     HostWorker worker(localSpec(QStringLiteral("h")), [&fake](const HostSpec &) {
-        auto transport = std::make_unique<FakeTransport>();
+        auto transport = std::make_unique<ScriptedTransport>();
         fake = transport.get();
-        transport->onStart = [](FakeTransport &t) {
+        transport->onStart = [](ScriptedTransport &t) {
             QTimer::singleShot(0, &t, [&t] {
                 t.send("@@twbench hello 99 endian=little\n" + oneFrame);
                 if (t.running)
@@ -317,9 +293,9 @@ TEST(Fleet, AddsAndRemovesHostsAndJoinsTheirThreads)
 TEST(Fleet, ReAddedIdGetsOnlyItsOwnEvents)
 {
     Fleet fleet([](const HostSpec &spec) {
-        auto transport = std::make_unique<FakeTransport>();
+        auto transport = std::make_unique<ScriptedTransport>();
         const bool first = spec.displayName == QStringLiteral("first");
-        transport->onStart = [first](FakeTransport &t) {
+        transport->onStart = [first](ScriptedTransport &t) {
             // The first host keeps sending as fast as the loop runs; the second sends once.
             QTimer::singleShot(0, &t, [&t, first] {
                 t.send(hello);

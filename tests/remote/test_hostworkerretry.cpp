@@ -1,6 +1,7 @@
 // HostWorker's retry policy beyond the plain backoff: jitter, refusals that must not be
 // retried, interrupting a blocked connect, and the timeline's gap where a new run starts.
 #include "remotetestutil.h"
+#include "scriptedtransport.h"
 
 #include "model/timeline.h"
 #include "remote/hostworker.h"
@@ -10,34 +11,10 @@
 #include <gtest/gtest.h>
 
 using namespace twbench;
+using twbench::test::ScriptedTransport;
 using twbench::test::waitUntil;
 
 namespace {
-
-class ScriptedTransport final : public Transport
-{
-public:
-    std::function<void(ScriptedTransport &)> onStart;
-    int starts = 0;
-    bool running = false;
-    std::atomic<int> aborts{0};
-
-    void start() override
-    {
-        ++starts;
-        running = true;
-        if (onStart)
-            onStart(*this);
-    }
-    void stop() override { running = false; }
-    bool isRunning() const override { return running; }
-    void abort() override { ++aborts; }
-    void answerHostKey(std::uint64_t questionId, HostKeyDecision decision) override
-    {
-        answers.append({questionId, decision});
-    }
-    QList<std::pair<std::uint64_t, HostKeyDecision>> answers;
-};
 
 HostSpec spec()
 {
