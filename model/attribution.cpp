@@ -23,13 +23,6 @@ Attribution::Attribution(const Snapshot &snapshot, const DockerInventory &invent
     , m_namespaces(std::move(namespaces))
     , m_listeners(snapshot, m_namespaces.hostNetns)
 {
-    for (const Socket &socket : snapshot.sockets) {
-        if (isHostNamespace(socket.netns) && !socket.local.address.isUnspecified())
-            m_hostAddresses.insert(socket.local.address);
-    }
-    m_hostAddresses.insert(*IpAddress::parse("127.0.0.1"));
-    m_hostAddresses.insert(*IpAddress::parse("::1"));
-
     const int count = int(inventory.containers.size());
     m_netnsByContainer.assign(std::size_t(count), 0);
     for (int i = 0; i < count; ++i) {
@@ -112,9 +105,26 @@ int Attribution::containerPublishing(std::uint16_t hostPort) const
     return m_containerByPublishedPort.value(hostPort, -1);
 }
 
+const QSet<IpAddress> &Attribution::hostAddresses() const
+{
+    // Worked out on first use: the connection table asks only for sides and local owners, and
+    // this pass over every socket is then never paid on the GUI thread.
+    if (!m_hostAddresses) {
+        QSet<IpAddress> addresses;
+        for (const Socket &socket : m_snapshot.sockets) {
+            if (isHostNamespace(socket.netns) && !socket.local.address.isUnspecified())
+                addresses.insert(socket.local.address);
+        }
+        addresses.insert(*IpAddress::parse("127.0.0.1"));
+        addresses.insert(*IpAddress::parse("::1"));
+        m_hostAddresses = std::move(addresses);
+    }
+    return *m_hostAddresses;
+}
+
 bool Attribution::isHostAddress(const IpAddress &address) const
 {
-    return address.isLoopback() || m_hostAddresses.contains(address);
+    return address.isLoopback() || hostAddresses().contains(address);
 }
 
 EndpointOwner Attribution::ownerOfNamespace(std::uint64_t netns) const
@@ -150,7 +160,7 @@ EndpointOwner Attribution::ownerOfAddress(const IpAddress &address,
     const int container = containerOfAddress(address);
     if (container >= 0)
         return {OwnerKind::Container, container, {}, 0, 0, {}};
-    if (m_hostAddresses.contains(address))
+    if (hostAddresses().contains(address))
         return {OwnerKind::Host, -1, {}, 0, 0, {}};
     for (const DockerNetwork &network : m_inventory.networks) {
         for (const IpSubnet &subnet : network.subnets) {

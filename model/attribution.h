@@ -112,7 +112,9 @@ public:
     int containerPublishing(std::uint16_t hostPort) const;
 
     bool isHostAddress(const IpAddress &address) const;
-    const QSet<IpAddress> &hostAddresses() const { return m_hostAddresses; }
+    // Every local address of the host's own sockets, and loopback. Computed on first use, so an
+    // Attribution is used from one thread at a time (each view builds its own).
+    const QSet<IpAddress> &hostAddresses() const;
 
     bool isListening(std::uint64_t netns, const Endpoint &local) const
     {
@@ -135,8 +137,8 @@ private:
     const DockerInventory &m_inventory; // Not owned.
     NamespaceMap m_namespaces;
     ListenerIndex m_listeners;
-    QSet<IpAddress> m_hostAddresses;
-    QHash<std::uint64_t, int> m_containerByNetns; // canonical netns → container index
+    mutable std::optional<QSet<IpAddress>> m_hostAddresses; // see hostAddresses()
+    QHash<std::uint64_t, int> m_containerByNetns;           // canonical netns → container index
     QHash<IpAddress, int> m_containerByAddress;
     QHash<IpAddress, QString> m_gatewayNetwork;
     QHash<std::uint16_t, int> m_containerByPublishedPort;
