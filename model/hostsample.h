@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesslog/logwindow.h"
 #include "attribution.h"
 #include "cputimes.h"
 #include "docker/dockerinventory.h"
@@ -38,6 +39,9 @@ struct HostSample
     // With every table: which namespace belongs to which container, and which namespaces the
     // probe knew of but could not read. The table's sockets carry their netns.
     std::shared_ptr<const NamespaceMap> namespaces;
+    // One window per configured access-log source: the requests it logged since the previous
+    // sample (empty when the host follows no log).
+    QList<LogWindow> logs;
     QList<SourceIssue> issues;
 };
 

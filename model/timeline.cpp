@@ -3,51 +3,63 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <limits>
 
 namespace twbench {
 
-// --- Series: a ring buffer that grows to the capacity, then overwrites its oldest point ---
+// --- Ring ---
 //
 // Invariant: while the ring is smaller than the capacity, m_head is 0 and every slot is used;
-// once it reached the capacity, points are (m_head + i) % capacity for i < m_size.
+// once it reached the capacity, items are (m_head + i) % capacity for i < m_size.
 
-const Timeline::Stored &Timeline::Series::at(qsizetype i, qsizetype /*capacity*/) const
+template<typename T>
+std::optional<T> Timeline::Ring<T>::append(const T &item, qsizetype capacity)
 {
-    const qsizetype ringSize = qsizetype(m_ring.size());
-    return m_ring[size_t((m_head + i) % ringSize)];
+    if (ringSize() < capacity) {
+        m_items.push_back(item);
+        ++m_size;
+        return std::nullopt;
+    }
+    T &slot = m_items[size_t((m_head + m_size) % ringSize())];
+    if (m_size < ringSize()) {
+        slot = item;
+        ++m_size;
+        return std::nullopt;
+    }
+    std::optional<T> evicted = slot; // full: the oldest item gives way
+    slot = item;
+    m_head = (m_head + 1) % ringSize();
+    return evicted;
 }
 
-void Timeline::Series::append(const Stored &point, qsizetype capacity)
+template<typename T>
+void Timeline::Ring<T>::popBack(qsizetype capacity)
 {
-    const qsizetype ringSize = qsizetype(m_ring.size());
-    if (ringSize < capacity) {
-        m_ring.push_back(point);
-        ++m_size;
+    if (m_size == 0)
         return;
-    }
-    m_ring[size_t((m_head + m_size) % ringSize)] = point;
-    if (m_size == ringSize)
-        m_head = (m_head + 1) % ringSize; // full: the oldest point gives way
-    else
-        ++m_size;
+    if (ringSize() < capacity)
+        m_items.pop_back(); // keeps the growing ring's invariant
+    --m_size;
 }
 
-void Timeline::Series::dropFrom(std::int64_t epochMs, qsizetype capacity)
+template<typename T>
+void Timeline::Ring<T>::clear()
 {
-    while (m_size > 0 && at(m_size - 1, capacity).epochMs >= epochMs) {
-        if (qsizetype(m_ring.size()) < capacity)
-            m_ring.pop_back(); // keeps the growing ring's invariant
-        --m_size;
-    }
+    m_items.clear();
+    m_items.shrink_to_fit();
+    m_head = 0;
+    m_size = 0;
 }
 
-qsizetype Timeline::Series::lowerBound(std::int64_t epochMs, qsizetype capacity) const
+// --- Series ---
+
+qsizetype Timeline::Series::lowerBound(std::int64_t epochMs) const
 {
     qsizetype low = 0;
-    qsizetype high = m_size;
+    qsizetype high = recent.size();
     while (low < high) {
         const qsizetype middle = low + (high - low) / 2;
-        if (at(middle, capacity).epochMs < epochMs)
+        if (recent.at(middle).epochMs < epochMs)
             low = middle + 1;
         else
             high = middle;
@@ -55,21 +67,42 @@ qsizetype Timeline::Series::lowerBound(std::int64_t epochMs, qsizetype capacity)
     return low;
 }
 
-void Timeline::Series::clear()
+std::optional<std::int64_t> Timeline::Series::firstMs() const
 {
-    m_ring.clear();
-    m_ring.shrink_to_fit();
-    m_head = 0;
-    m_size = 0;
-    segment = 0;
-    broken = false;
+    if (archive.size() > 0) {
+        const ArchiveBucket &bucket = archive.at(0);
+        return std::min(bucket.low.epochMs, bucket.high.epochMs);
+    }
+    if (recent.size() > 0)
+        return recent.at(0).epochMs;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> Timeline::Series::lastMs() const
+{
+    if (recent.size() > 0)
+        return recent.at(recent.size() - 1).epochMs;
+    if (archive.size() > 0) {
+        const ArchiveBucket &bucket = archive.at(archive.size() - 1);
+        return std::max(bucket.low.epochMs, bucket.high.epochMs);
+    }
+    return std::nullopt;
 }
 
 // --- Timeline ---
 
 Timeline::Timeline(qsizetype capacityPerSeries)
-    : m_capacity(std::max<qsizetype>(1, capacityPerSeries))
+    : Timeline(Retention{capacityPerSeries})
 {}
+
+Timeline::Timeline(const Retention &retention)
+    : m_retention(retention)
+{
+    m_retention.fullResolutionPoints = std::max<qsizetype>(1, m_retention.fullResolutionPoints);
+    m_retention.archiveBucketMs = std::max<std::int64_t>(1, m_retention.archiveBucketMs);
+    m_retention.archiveBuckets = std::max<qsizetype>(0, m_retention.archiveBuckets);
+    m_retention.maxKeyedSeries = std::max<qsizetype>(1, m_retention.maxKeyedSeries);
+}
 
 Timeline::~Timeline() = default;
 Timeline::Timeline(Timeline &&) noexcept = default;
@@ -77,10 +110,13 @@ Timeline &Timeline::operator=(Timeline &&) noexcept = default;
 
 void Timeline::clear()
 {
-    for (Series &one : m_series)
-        one.clear();
+    for (Series &one : m_fixed)
+        one = Series{};
+    m_containerCpu.clear();
+    m_requests.clear();
     m_previous.reset();
     m_hostId.clear();
+    m_samplesAdded = 0;
 }
 
 Timeline::Point Timeline::toPoint(const Stored &stored)
@@ -88,24 +124,126 @@ Timeline::Point Timeline::toPoint(const Stored &stored)
     return {stored.epochMs, double(stored.value), stored.segment};
 }
 
-void Timeline::push(Metric metric, std::int64_t epochMs, double value)
+std::map<QString, Timeline::Series> &Timeline::keyed(Metric metric)
 {
-    Series &one = series(metric);
-    if (one.broken && one.size() > 0)
-        ++one.segment;
-    one.broken = false;
-    one.append({epochMs, float(value), one.segment}, m_capacity);
+    return metric == Metric::ContainerCpu ? m_containerCpu : m_requests;
 }
 
-void Timeline::breakSeries(Metric metric)
+const std::map<QString, Timeline::Series> &Timeline::keyed(Metric metric) const
 {
-    series(metric).broken = true;
+    return metric == Metric::ContainerCpu ? m_containerCpu : m_requests;
+}
+
+Timeline::Series *Timeline::find(const SeriesId &id)
+{
+    if (!isKeyed(id.metric))
+        return &series(id.metric);
+    auto &map = keyed(id.metric);
+    const auto it = map.find(id.key);
+    return it == map.end() ? nullptr : &it->second;
+}
+
+const Timeline::Series *Timeline::find(const SeriesId &id) const
+{
+    return const_cast<Timeline *>(this)->find(id);
+}
+
+Timeline::Series &Timeline::findOrCreate(const SeriesId &id)
+{
+    if (Series *existing = find(id))
+        return *existing;
+    auto &map = keyed(id.metric);
+    if (qsizetype(map.size()) >= m_retention.maxKeyedSeries) {
+        // The bound holds however many containers come and go: the one fed least recently
+        // (a container long gone, a log source removed) makes way.
+        auto oldest = map.begin();
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            if (it->second.lastFedSample < oldest->second.lastFedSample)
+                oldest = it;
+        }
+        map.erase(oldest);
+    }
+    return map[id.key];
+}
+
+void Timeline::archive(Series &one, const Stored &point)
+{
+    if (m_retention.archiveBuckets == 0)
+        return;
+    const std::int64_t index = point.epochMs >= 0
+                                   ? point.epochMs / m_retention.archiveBucketMs
+                                   : -1 - (-1 - point.epochMs) / m_retention.archiveBucketMs;
+    if (one.archive.size() > 0) {
+        ArchiveBucket &last = one.archive.at(one.archive.size() - 1);
+        // Never merge across a break, so the archive keeps the gaps the chart must show.
+        if (last.index == index && last.low.segment == point.segment) {
+            if (point.value < last.low.value)
+                last.low = point;
+            if (point.value > last.high.value)
+                last.high = point;
+            return;
+        }
+    }
+    one.archive.append({index, point, point}, m_retention.archiveBuckets);
+}
+
+void Timeline::push(const SeriesId &id, std::int64_t epochMs, double value)
+{
+    Series &one = isKeyed(id.metric) ? findOrCreate(id) : series(id.metric);
+    if (one.broken && !one.empty())
+        ++one.segment;
+    one.broken = false;
+    one.lastFedSample = m_samplesAdded;
+    const Stored point{epochMs, float(value), one.segment};
+    one.recent.append(point, m_retention.fullResolutionPoints);
+    archive(one, point);
+}
+
+void Timeline::breakSeries(const SeriesId &id)
+{
+    if (Series *one = find(id))
+        one->broken = true;
 }
 
 void Timeline::breakAll()
 {
-    for (Series &one : m_series)
+    for (Series &one : m_fixed)
         one.broken = true;
+    for (auto *map : {&m_containerCpu, &m_requests}) {
+        for (auto &[key, one] : *map)
+            one.broken = true;
+    }
+}
+
+void Timeline::dropFrom(std::int64_t epochMs)
+{
+    const auto drop = [&](Series &one) {
+        while (one.recent.size() > 0 && one.recent.at(one.recent.size() - 1).epochMs >= epochMs)
+            one.recent.popBack(m_retention.fullResolutionPoints);
+        bool droppedBucket = false;
+        while (one.archive.size() > 0) {
+            const ArchiveBucket &last = one.archive.at(one.archive.size() - 1);
+            if (std::max(last.low.epochMs, last.high.epochMs) < epochMs)
+                break;
+            one.archive.popBack(m_retention.archiveBuckets);
+            droppedBucket = true;
+        }
+        if (!droppedBucket)
+            return;
+        // The bucket the step landed in also held earlier points: fold them in again.
+        const std::int64_t keptUpTo =
+            one.archive.size() > 0 ? std::max(one.archive.at(one.archive.size() - 1).low.epochMs,
+                                              one.archive.at(one.archive.size() - 1).high.epochMs)
+                                   : std::numeric_limits<std::int64_t>::min();
+        for (qsizetype i = one.lowerBound(keptUpTo + 1); i < one.recent.size(); ++i)
+            archive(one, one.recent.at(i));
+    };
+    for (Series &one : m_fixed)
+        drop(one);
+    for (auto *map : {&m_containerCpu, &m_requests}) {
+        for (auto &[key, one] : *map)
+            drop(one);
+    }
 }
 
 bool Timeline::add(const HostSample &sample)
@@ -114,14 +252,14 @@ bool Timeline::add(const HostSample &sample)
         m_hostId = sample.hostId;
     else if (sample.hostId != m_hostId)
         return false;
+    ++m_samplesAdded;
 
     const std::int64_t now = sample.epochMs;
     // A rate needs two samples in a row, in time order, of one probe run.
     bool haveInterval = false;
     if (m_previous) {
         if (now <= m_previous->epochMs) {
-            for (Series &one : m_series)
-                one.dropFrom(now, m_capacity);
+            dropFrom(now);
             breakAll();
         } else if (sample.sequence != m_previous->sequence + 1) {
             breakAll();
@@ -194,46 +332,106 @@ bool Timeline::add(const HostSample &sample)
         }
     }
 
+    // Access logs: each window says how many requests its source logged since the previous
+    // sample; it carries its own interval, so it needs no previous sample here.
+    for (const LogWindow &window : sample.logs) {
+        const SeriesId id(Metric::RequestsPerSec, window.sourceId);
+        if (!window.error.isEmpty() || window.fromMs <= 0 || window.toMs <= window.fromMs) {
+            breakSeries(id);
+            continue;
+        }
+        const double seconds = double(window.toMs - window.fromMs) / 1000.0;
+        push(id, window.toMs, double(window.requests) / seconds);
+    }
+
     m_previous = Previous{sample.sequence, now, opens, timeWaitsEnded, sample.procStat};
     return true;
 }
 
-qsizetype Timeline::size(Metric metric) const
+qsizetype Timeline::size(const SeriesId &id) const
 {
-    return series(metric).size();
+    const Series *one = find(id);
+    return one ? one->recent.size() : 0;
 }
 
-QList<Timeline::Point> Timeline::points(Metric metric) const
+qsizetype Timeline::archivedBuckets(const SeriesId &id) const
 {
-    const Series &one = series(metric);
-    QList<Point> result;
-    result.reserve(one.size());
-    for (qsizetype i = 0; i < one.size(); ++i)
-        result.append(toPoint(one.at(i, m_capacity)));
-    return result;
+    const Series *one = find(id);
+    return one ? one->archive.size() : 0;
 }
 
-QList<Timeline::Point> Timeline::points(Metric metric, std::int64_t fromMs, std::int64_t toMs) const
+QStringList Timeline::keys(Metric metric) const
 {
-    const Series &one = series(metric);
-    QList<Point> result;
-    for (qsizetype i = one.lowerBound(fromMs, m_capacity); i < one.size(); ++i) {
-        const Stored &stored = one.at(i, m_capacity);
-        if (stored.epochMs > toMs)
-            break;
-        result.append(toPoint(stored));
+    QStringList result;
+    if (!isKeyed(metric))
+        return result;
+    for (const auto &[key, one] : keyed(metric)) {
+        if (!one.empty())
+            result.append(key);
     }
     return result;
 }
 
-QList<Timeline::Point> Timeline::downsampled(Metric metric, std::int64_t fromMs, std::int64_t toMs,
-                                             int buckets) const
+template<typename Visit>
+void Timeline::forEachPoint(const Series &one, std::int64_t fromMs, std::int64_t toMs, bool coarse,
+                            Visit &&visit) const
 {
-    if (buckets <= 0 || toMs < fromMs)
+    // The archive covers the recent points too; read at full resolution, it only stands in for
+    // what is older than them.
+    const std::int64_t archiveUntil = coarse || one.recent.size() == 0
+                                          ? std::numeric_limits<std::int64_t>::max()
+                                          : one.recent.at(0).epochMs;
+    const std::int64_t archiveTo = std::min(toMs, archiveUntil - 1);
+    for (qsizetype i = 0; i < one.archive.size(); ++i) {
+        const ArchiveBucket &bucket = one.archive.at(i);
+        const bool lowFirst = bucket.low.epochMs <= bucket.high.epochMs;
+        const Stored &first = lowFirst ? bucket.low : bucket.high;
+        const Stored &second = lowFirst ? bucket.high : bucket.low;
+        if (first.epochMs > archiveTo)
+            break;
+        if (first.epochMs >= fromMs)
+            visit(toPoint(first));
+        if (second.epochMs != first.epochMs && second.epochMs >= fromMs &&
+            second.epochMs <= archiveTo)
+            visit(toPoint(second));
+    }
+    if (coarse)
+        return;
+    for (qsizetype i = one.lowerBound(fromMs); i < one.recent.size(); ++i) {
+        const Stored &stored = one.recent.at(i);
+        if (stored.epochMs > toMs)
+            return;
+        visit(toPoint(stored));
+    }
+}
+
+QList<Timeline::Point> Timeline::points(const SeriesId &id) const
+{
+    return points(id, std::numeric_limits<std::int64_t>::min(),
+                  std::numeric_limits<std::int64_t>::max());
+}
+
+QList<Timeline::Point> Timeline::points(const SeriesId &id, std::int64_t fromMs,
+                                        std::int64_t toMs) const
+{
+    QList<Point> result;
+    const Series *one = find(id);
+    if (!one)
+        return result;
+    result.reserve(one->recent.size());
+    forEachPoint(*one, fromMs, toMs, false, [&](const Point &point) { result.append(point); });
+    return result;
+}
+
+QList<Timeline::Point> Timeline::downsampled(const SeriesId &id, std::int64_t fromMs,
+                                             std::int64_t toMs, int buckets) const
+{
+    const Series *one = find(id);
+    if (!one || buckets <= 0 || toMs < fromMs)
         return {};
-    const Series &one = series(metric);
     const double span = double(toMs - fromMs) + 1.0;
     QList<Point> result;
+    result.reserve(2 * buckets + 2);
     std::optional<Point> low, high;
     qsizetype bucket = -1;
     const auto flush = [&] {
@@ -251,10 +449,10 @@ QList<Timeline::Point> Timeline::downsampled(Metric metric, std::int64_t fromMs,
         low.reset();
         high.reset();
     };
-    for (qsizetype i = one.lowerBound(fromMs, m_capacity); i < one.size(); ++i) {
-        const Point point = toPoint(one.at(i, m_capacity));
-        if (point.epochMs > toMs)
-            break;
+    // A pixel wider than an archive bucket reads the archive alone: a day on a screen costs
+    // 1,440 buckets instead of 86,400 points.
+    const bool coarse = span / buckets >= double(m_retention.archiveBucketMs);
+    forEachPoint(*one, fromMs, toMs, coarse, [&](const Point &point) {
         const auto pointBucket = qsizetype(double(point.epochMs - fromMs) * buckets / span);
         if (pointBucket != bucket || (low && low->segment != point.segment)) {
             flush();
@@ -264,25 +462,49 @@ QList<Timeline::Point> Timeline::downsampled(Metric metric, std::int64_t fromMs,
             low = point;
         if (!high || point.value > high->value)
             high = point;
-    }
+    });
     flush();
     return result;
 }
 
-std::optional<Timeline::Point> Timeline::latest(Metric metric) const
+std::optional<Timeline::Point> Timeline::latest(const SeriesId &id) const
 {
-    const Series &one = series(metric);
-    if (one.size() == 0)
+    const Series *one = find(id);
+    if (!one || one->empty())
         return std::nullopt;
-    return toPoint(one.at(one.size() - 1, m_capacity));
+    if (one->recent.size() > 0)
+        return toPoint(one->recent.at(one->recent.size() - 1));
+    const ArchiveBucket &bucket = one->archive.at(one->archive.size() - 1);
+    return toPoint(bucket.low.epochMs > bucket.high.epochMs ? bucket.low : bucket.high);
+}
+
+std::optional<Timeline::Point> Timeline::at(const SeriesId &id, std::int64_t epochMs) const
+{
+    const Series *one = find(id);
+    if (!one)
+        return std::nullopt;
+    const qsizetype after = one->lowerBound(epochMs + 1);
+    if (after > 0)
+        return toPoint(one->recent.at(after - 1));
+    std::optional<Point> found;
+    forEachPoint(*one, std::numeric_limits<std::int64_t>::min(), epochMs, false,
+                 [&](const Point &point) { found = point; });
+    return found;
 }
 
 std::optional<std::int64_t> Timeline::firstMs() const
 {
     std::optional<std::int64_t> first;
-    for (const Series &one : m_series) {
-        if (one.size() > 0 && (!first || one.at(0, m_capacity).epochMs < *first))
-            first = one.at(0, m_capacity).epochMs;
+    const auto consider = [&](const Series &one) {
+        const auto value = one.firstMs();
+        if (value && (!first || *value < *first))
+            first = value;
+    };
+    for (const Series &one : m_fixed)
+        consider(one);
+    for (const auto *map : {&m_containerCpu, &m_requests}) {
+        for (const auto &[key, one] : *map)
+            consider(one);
     }
     return first;
 }
@@ -290,9 +512,16 @@ std::optional<std::int64_t> Timeline::firstMs() const
 std::optional<std::int64_t> Timeline::lastMs() const
 {
     std::optional<std::int64_t> last;
-    for (const Series &one : m_series) {
-        if (one.size() > 0 && (!last || one.at(one.size() - 1, m_capacity).epochMs > *last))
-            last = one.at(one.size() - 1, m_capacity).epochMs;
+    const auto consider = [&](const Series &one) {
+        const auto value = one.lastMs();
+        if (value && (!last || *value > *last))
+            last = value;
+    };
+    for (const Series &one : m_fixed)
+        consider(one);
+    for (const auto *map : {&m_containerCpu, &m_requests}) {
+        for (const auto &[key, one] : *map)
+            consider(one);
     }
     return last;
 }
@@ -327,6 +556,10 @@ QString Timeline::metricName(Metric metric)
         return QCoreApplication::translate("twbench::Timeline", "CPU iowait");
     case Metric::CpuSteal:
         return QCoreApplication::translate("twbench::Timeline", "CPU steal");
+    case Metric::ContainerCpu:
+        return QCoreApplication::translate("twbench::Timeline", "Container CPU");
+    case Metric::RequestsPerSec:
+        return QCoreApplication::translate("twbench::Timeline", "Requests/s");
     }
     return {};
 }
@@ -341,12 +574,14 @@ QString Timeline::metricUnit(Metric metric)
         return QCoreApplication::translate("twbench::Timeline", "sockets");
     case Metric::NewConnectionsPerSec:
     case Metric::TimeWaitPerSec:
+    case Metric::RequestsPerSec:
         return QCoreApplication::translate("twbench::Timeline", "/s");
     case Metric::CpuTotal:
     case Metric::CpuUser:
     case Metric::CpuSystem:
     case Metric::CpuIowait:
     case Metric::CpuSteal:
+    case Metric::ContainerCpu:
         return QCoreApplication::translate("twbench::Timeline", "%");
     }
     return {};

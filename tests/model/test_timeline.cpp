@@ -179,20 +179,35 @@ TEST(Timeline, ClockSteppingBackDropsLaterPointsAndKeepsOrder)
     expectNoNegativeOrHuge(timeline);
 }
 
-TEST(Timeline, BoundedCapacityKeepsTheNewestPoints)
+TEST(Timeline, BoundedCapacityKeepsTheNewestPointsAndArchivesTheRest)
 {
-    Timeline timeline(10);
+    Timeline::Retention retention;
+    retention.fullResolutionPoints = 10;
+    retention.archiveBucketMs = 5000;
+    retention.archiveBuckets = 4;
+    Timeline timeline(retention);
     EXPECT_EQ(timeline.capacity(), 10);
     for (int second = 0; second < 25; ++second)
         timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
-    const auto tw = timeline.points(Metric::TimeWait);
-    ASSERT_EQ(tw.size(), 10);
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 10);
+    const auto recent = timeline.points(Metric::TimeWait, T0 + 15000, T0 + 25000);
+    ASSERT_EQ(recent.size(), 10);
     for (int i = 0; i < 10; ++i) {
-        EXPECT_EQ(tw[i].epochMs, T0 + 1000 * (15 + i));
-        EXPECT_EQ(tw[i].value, double(2000 + 15 + i));
+        EXPECT_EQ(recent[i].epochMs, T0 + 1000 * (15 + i));
+        EXPECT_EQ(recent[i].value, double(2000 + 15 + i));
     }
+    // Seconds 0–14 left the full-resolution window. The archive has four 5 s buckets: 5–9 and
+    // 10–14 stand in for them (0–4 was dropped), each as its minimum and maximum.
+    EXPECT_EQ(timeline.archivedBuckets(Metric::TimeWait), 4);
+    const auto all = timeline.points(Metric::TimeWait);
+    ASSERT_EQ(all.size(), 4 + 10);
+    EXPECT_EQ(all[0].epochMs, T0 + 5000);
+    EXPECT_EQ(all[0].value, 2005.0);
+    EXPECT_EQ(all[1].epochMs, T0 + 9000);
+    EXPECT_EQ(all[1].value, 2009.0);
+    EXPECT_EQ(all[3].value, 2014.0);
+    EXPECT_EQ(timeline.firstMs(), T0 + 5000);
     EXPECT_EQ(timeline.size(Metric::NewConnectionsPerSec), 10);
-    EXPECT_EQ(timeline.firstMs(), T0 + 15000);
     // Range queries work across the ring's wrap.
     const auto part = timeline.points(Metric::TimeWait, T0 + 17000, T0 + 19500);
     ASSERT_EQ(part.size(), 3);
@@ -200,14 +215,113 @@ TEST(Timeline, BoundedCapacityKeepsTheNewestPoints)
     EXPECT_EQ(part.back().epochMs, T0 + 19000);
     // A clock step back after the wrap still leaves the newest points in order.
     timeline.add(sample(26, T0 + 20500, steady(26)));
-    const auto after = timeline.points(Metric::TimeWait);
+    const auto after = timeline.points(Metric::TimeWait, T0 + 15000, T0 + 30000);
     ASSERT_EQ(after.size(), 7);
     EXPECT_EQ(after.back().epochMs, T0 + 20500);
     EXPECT_EQ(after[5].epochMs, T0 + 20000);
     for (int second = 27; second < 40; ++second)
         timeline.add(sample(std::uint64_t(second), T0 + 1000 * second, steady(second)));
     EXPECT_EQ(timeline.size(Metric::TimeWait), 10);
+    EXPECT_EQ(timeline.archivedBuckets(Metric::TimeWait), 4);
     EXPECT_EQ(timeline.latest(Metric::TimeWait)->epochMs, T0 + 39000);
+}
+
+// The documented bound: a day and more of 1 s samples never holds more than the full-resolution
+// window plus the archive, and the archive keeps every bucket's extremes.
+TEST(Timeline, ArchiveKeepsEachBucketsMinimumAndMaximum)
+{
+    Timeline::Retention retention;
+    retention.fullResolutionPoints = 3600;
+    retention.archiveBucketMs = 60 * 1000;
+    retention.archiveBuckets = 180;
+    Timeline timeline(retention);
+    const std::int64_t base = T0 - T0 % retention.archiveBucketMs; // buckets start at :00
+    constexpr int seconds = 4 * 3600; // an hour in full, two in the archive, one dropped
+    for (int second = 0; second < seconds; ++second) {
+        Counters c = steady(second);
+        c.tw = 1000 + (second % 60 == 17 ? 500 : 0) - (second % 60 == 43 ? 900 : 0);
+        timeline.add(sample(std::uint64_t(second + 1), base + 1000LL * second, c));
+    }
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 3600);
+    EXPECT_EQ(timeline.archivedBuckets(Metric::TimeWait), 180); // covers the recent hour too
+    const auto archived =
+        timeline.points(Metric::TimeWait, T0, base + 1000LL * (seconds - 3600) - 1);
+    ASSERT_EQ(archived.size(), 2 * 120);
+    for (qsizetype i = 0; i < archived.size(); i += 2) {
+        EXPECT_EQ(archived[i].value, 1500.0) << i;    // the spike at :17 comes first
+        EXPECT_EQ(archived[i + 1].value, 100.0) << i; // the dip at :43
+        EXPECT_EQ((archived[i].epochMs - base) / 1000 % 60, 17);
+        EXPECT_EQ((archived[i + 1].epochMs - base) / 1000 % 60, 43);
+    }
+    // The chart's downsampling reads through the archive and the recent points alike.
+    const auto drawn = timeline.downsampled(Metric::TimeWait, T0, base + 1000LL * seconds, 300);
+    EXPECT_LE(drawn.size(), 2 * 300 + 2);
+    double low = 1e9, high = 0;
+    for (const auto &point : drawn) {
+        low = std::min(low, point.value);
+        high = std::max(high, point.value);
+    }
+    EXPECT_EQ(low, 100.0);
+    EXPECT_EQ(high, 1500.0);
+    // Pixels wider than a bucket read the archive alone, and still see every extreme.
+    const auto overview = timeline.downsampled(Metric::TimeWait, base, base + 1000LL * seconds, 50);
+    ASSERT_FALSE(overview.isEmpty());
+    EXPECT_LE(overview.size(), 2 * 50 + 2);
+    EXPECT_EQ(overview.front().epochMs, base + 1000LL * (3600 + 17)); // the archive's first spike
+    EXPECT_GT(overview.back().epochMs, base + 1000LL * (seconds - 2 * 288)); // the last pixels
+    for (const auto &point : overview)
+        EXPECT_TRUE(point.value == 100.0 || point.value == 1500.0) << point.value;
+}
+
+TEST(Timeline, RequestsPerSecondFromLogWindows)
+{
+    Timeline timeline;
+    for (int second = 0; second < 5; ++second) {
+        HostSample s = sample(std::uint64_t(second + 1), T0 + 2000 * second, steady(second));
+        LogWindow window;
+        window.sourceId = QStringLiteral("/var/log/nginx/access.log");
+        window.fromMs = T0 + 2000 * (second - 1);
+        window.toMs = T0 + 2000 * second;
+        window.requests = 24 + second;
+        if (second == 0)
+            window.fromMs = 0; // the first window has no start yet: no rate
+        if (second == 3)
+            window.error = QStringLiteral("gone");
+        s.logs.append(window);
+        timeline.add(s);
+    }
+    const Timeline::SeriesId id(Metric::RequestsPerSec,
+                                QStringLiteral("/var/log/nginx/access.log"));
+    EXPECT_EQ(timeline.keys(Metric::RequestsPerSec), QStringList{id.key});
+    const auto points = timeline.points(id);
+    ASSERT_EQ(points.size(), 3);
+    EXPECT_DOUBLE_EQ(points[0].value, 12.5);
+    EXPECT_DOUBLE_EQ(points[1].value, 13.0);
+    EXPECT_DOUBLE_EQ(points[2].value, 14.0);
+    EXPECT_EQ(points[1].segment, points[0].segment);
+    EXPECT_EQ(points[2].segment, points[1].segment + 1); // the error was a gap
+    EXPECT_FALSE(timeline.at(id, T0 + 1000).has_value());
+    EXPECT_DOUBLE_EQ(timeline.at(id, T0 + 5000)->value, 13.0);
+}
+
+TEST(Timeline, KeyedSeriesAreBounded)
+{
+    Timeline::Retention retention;
+    retention.maxKeyedSeries = 3;
+    Timeline timeline(retention);
+    for (int second = 0; second < 6; ++second) {
+        HostSample s = sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second));
+        LogWindow window;
+        window.sourceId = QStringLiteral("log%1").arg(second);
+        window.fromMs = T0 + 1000 * second - 1000;
+        window.toMs = T0 + 1000 * second;
+        window.requests = 1;
+        s.logs.append(window);
+        timeline.add(s);
+    }
+    EXPECT_EQ(
+        timeline.keys(Metric::RequestsPerSec),
+        (QStringList{QStringLiteral("log3"), QStringLiteral("log4"), QStringLiteral("log5")}));
 }
 
 TEST(Timeline, TableSamplesGiveCloseWaitAndSynRecv)
