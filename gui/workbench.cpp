@@ -234,6 +234,14 @@ std::optional<std::int64_t> Workbench::remoteNowMs(const QString &hostId) const
     return QDateTime::currentMSecsSinceEpoch() - it->second.clockOffsetMs;
 }
 
+std::optional<std::int64_t> Workbench::clockOffsetMs(const QString &hostId) const
+{
+    const auto it = m_hostData.find(hostId);
+    if (it == m_hostData.end() || !it->second.latestSample)
+        return std::nullopt;
+    return it->second.clockOffsetMs;
+}
+
 HostStatus Workbench::status(const QString &hostId) const
 {
     const auto it = m_hostData.find(hostId);

@@ -84,6 +84,9 @@ public:
     // drift from ours); nullopt before the first sample. Charts end their time axis here, so
     // time keeps flowing — and a silent host shows a growing gap — between samples.
     std::optional<std::int64_t> remoteNowMs(const QString &hostId) const;
+    // Our clock minus the host's, as of its last sample; nullopt before the first. Charts that
+    // overlay hosts shift each by the difference, so the same moment lines up.
+    std::optional<std::int64_t> clockOffsetMs(const QString &hostId) const;
 
     QString currentHost() const { return m_currentHost; }
     void setCurrentHost(const QString &hostId);
