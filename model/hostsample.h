@@ -2,6 +2,7 @@
 
 #include "accesslog/logwindow.h"
 #include "attribution.h"
+#include "cgroupcpu.h"
 #include "cputimes.h"
 #include "docker/dockerinventory.h"
 #include "kernelcounters.h"
@@ -36,6 +37,13 @@ struct HostSample
     // Only on samples where the probe read the docker inventory (every 10 s): the containers
     // and networks, or DockerInventory::error when docker is missing or access is denied.
     std::shared_ptr<const DockerInventory> docker;
+    // With every sample once the docker inventory has answered: each running container's
+    // cumulative cgroup CPU time, or why it has none (containerCpuPercent() between two
+    // samples). Empty before that, with docker off, or with no container running.
+    QList<ContainerCpuTime> containerCpu;
+    // The host's online CPUs as the probe counted them at start (hello cpus=); 0 when unknown.
+    // 100 % of containerCpuPercent() is one of them.
+    int onlineCpus = 0;
     // With every table: which namespace belongs to which container, and which namespaces the
     // probe knew of but could not read. The table's sockets carry their netns.
     std::shared_ptr<const NamespaceMap> namespaces;

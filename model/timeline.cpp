@@ -330,6 +330,16 @@ bool Timeline::add(const HostSample &sample)
             for (Metric metric : cpuMetrics)
                 breakSeries(metric);
         }
+
+        const QHash<QString, double> containers =
+            containerCpuPercent(m_previous->containerCpu, m_previous->epochMs,
+                                sample.containerCpu, now, sample.onlineCpus);
+        for (auto &[id, one] : m_containerCpu) {
+            if (!containers.contains(id))
+                one.broken = true; // stopped, restarted, or its cgroup unreadable this time
+        }
+        for (auto it = containers.cbegin(); it != containers.cend(); ++it)
+            push({Metric::ContainerCpu, it.key()}, now, it.value());
     }
 
     // Access logs: each window says how many requests its source logged since the previous
@@ -344,7 +354,8 @@ bool Timeline::add(const HostSample &sample)
         push(id, window.toMs, double(window.requests) / seconds);
     }
 
-    m_previous = Previous{sample.sequence, now, opens, timeWaitsEnded, sample.procStat};
+    m_previous =
+        Previous{sample.sequence, now, opens, timeWaitsEnded, sample.procStat, sample.containerCpu};
     return true;
 }
 

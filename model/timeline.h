@@ -200,6 +200,7 @@ private:
         std::optional<std::int64_t> opens; // ActiveOpens + PassiveOpens
         std::optional<std::int64_t> timeWaitsEnded;
         ProcStat procStat;
+        QList<ContainerCpuTime> containerCpu;
     };
 
     void push(const SeriesId &id, std::int64_t epochMs, double value);

@@ -23,6 +23,7 @@ enum class SectionKind : std::uint8_t {
     ProcTcp6,
     DockerContainers,
     DockerNetworks,
+    CgroupCpu,
     ContainerNs,
     NsUnreadable,
     NsTcp,
@@ -48,6 +49,8 @@ SectionKind kindOf(QByteArrayView name)
         return SectionKind::DockerContainers;
     if (name == "docker_networks")
         return SectionKind::DockerNetworks;
+    if (name == "cgroup_cpu")
+        return SectionKind::CgroupCpu;
     if (name == "container_ns")
         return SectionKind::ContainerNs;
     if (name == "ns_unreadable")
@@ -96,6 +99,14 @@ QSet<QByteArray> unreadableContainers(QByteArrayView text, ParseReport &report)
     return ids;
 }
 
+// The hello's cpus=: the probe counted the CPUs once at start. 0 when unknown.
+int onlineCpusOf(const ProbeHello &hello)
+{
+    bool ok = false;
+    const int cpus = hello.field("cpus").toInt(&ok);
+    return ok && cpus > 0 ? cpus : 0;
+}
+
 } // namespace
 
 HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
@@ -114,6 +125,7 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
     if (!m_hasHello)
         addIssue(QStringLiteral("probe"), tr("no hello from the probe: its byte order and "
                                              "network namespace are unknown"));
+    sample->onlineCpus = onlineCpusOf(m_hello);
 
     const std::uint64_t netns = m_hello.netns();
     const std::optional<bool> little = m_hello.isLittleEndian();
@@ -207,6 +219,14 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         case SectionKind::DockerNetworks:
             dockerNetworks = &section;
             break;
+        case SectionKind::CgroupCpu: {
+            // A container without a figure is data (ContainerCpuTime::miss says why), not a
+            // problem with the sample: only lines that do not parse become an issue.
+            Parsed<QList<ContainerCpuTime>> cpu = parseCgroupCpu(section.body);
+            sample->containerCpu = std::move(cpu.value);
+            report = cpu.report;
+            break;
+        }
         case SectionKind::ContainerNs:
             containerNs = &section;
             break;

@@ -21,10 +21,14 @@
 #                                             this is the unprivileged fallback); only reported
 #   DOCKER_WORD…   TWBENCH_DOCKER_COMMAND     the docker command, one plain word per argument
 #                                             (default: docker): docker | sudo -n docker | podman
+# For tests only (a test cannot lay out /sys/fs/cgroup or /proc/<pid>/cgroup without root), the
+# two roots read to find containers' cgroups, and nothing else, can be moved:
+#   TWBENCH_CGROUP_ROOT  where the cgroup hierarchies are mounted (default /sys/fs/cgroup)
+#   TWBENCH_PROC_ROOT    where /proc/<container pid>/cgroup is read (default /proc)
 #
 # Output (protocol 1), one record per line:
 #   @@twbench hello 1 endian=little|big|unknown netns=N ss=0|1 hostname=H kernel=K run=PID-EPOCH
-#                   [key=value…]
+#                   [key=value…]   (also cpus=N: online CPUs, 0 unknown; cgroup=v1|v2|hybrid|none)
 #   @@twbench sample SEQ EPOCH_MS
 #   @@section NAME          followed by the source's raw text
 #   @@error NAME MESSAGE    the source NAME failed (instead of, or after part of, its body)
@@ -33,7 +37,17 @@
 # Sections: sockstat, snmp, netstat, stat (every sample); ss (`ss -Htan`, or `ss -Htanp` when
 # uid=0 or privilege=sudo), or proc_tcp and proc_tcp6 (table samples); docker_containers and docker_networks (docker samples: `inspect` of `ps -q
 # --no-trunc`, `network inspect` of `network ls -q`, stderr folded in, so the CLI's complaint
-# arrives as the section's text); and on table samples once docker has answered:
+# arrives as the section's text); on every sample once docker has answered:
+#   @@section cgroup_cpu          "<container id> <CPU microseconds> <how found>" per running
+#                                 container: the cumulative CPU use of its cgroup (cgroup v2
+#                                 cpu.stat usage_usec, or v1 cpuacct.usage in ns cut to µs), how
+#                                 found being v1-|v2- and pid (its /proc/<pid>/cgroup) or a
+#                                 layout: systemd, cgroupfs, podman, podman-user, podman-cgroupfs;
+#                                 or "<container id> - <why>": none (no cgroup found), root (its
+#                                 process is in the root cgroup: its use is the machine's), gone
+#                                 (its cgroup went away since the inventory), unreadable; and an
+#                                 @@error when no cgroup hierarchy is mounted at all
+# and on table samples once docker has answered:
 #   @@section container_ns        "<container id> <State.Pid> <netns inode>" per running container
 #   @@section ns_unreadable       "<container id> <State.Pid>" per container whose namespace
 #                                 could not be resolved (readlink needs root for others' pids)
@@ -73,6 +87,11 @@ case $max_samples in 0) ;; '' | 0* | *[!0-9]* | ??????????*) max_samples=0 ;; es
 [ "$table_max_s" -ge "$table_s" ] || table_max_s=$table_s
 case $docker_s in 0) ;; '' | 0* | *[!0-9]* | ?????*) docker_s=10 ;; esac
 case $privilege in 'user' | 'sudo' | 'sudo-failed') ;; *) privilege=user ;; esac
+# Only read from, but still: an absolute path of plain characters, or the default.
+cgroup_root=${TWBENCH_CGROUP_ROOT:-/sys/fs/cgroup}
+proc_root=${TWBENCH_PROC_ROOT:-/proc}
+case $cgroup_root in /*[!A-Za-z0-9_.,:+=@%/-]* | [!/]* | '') cgroup_root=/sys/fs/cgroup ;; esac
+case $proc_root in /*[!A-Za-z0-9_.,:+=@%/-]* | [!/]* | '') proc_root=/proc ;; esac
 
 # The docker command is run as $docker_cmd, unquoted, and never through eval: the shell splits
 # it on spaces into words (set -f above: no word is ever matched against file names) and runs
@@ -190,7 +209,7 @@ emit_docker() {
     '')
         # Said the way a shell says it, as data: the parser knows the phrase.
         printf '%s: command not found (docker command: %s)\n' "$docker_bin" "$docker_cmd"
-        resolve_namespaces
+        resolve_containers
         return
         ;;
     esac
@@ -199,7 +218,7 @@ emit_docker() {
     status=$?
     if [ "$status" -ne 0 ]; then
         printf '%s\n' "$answer"
-        resolve_namespaces
+        resolve_containers
         return
     fi
     ids=$(full_ids "$answer")
@@ -211,7 +230,7 @@ emit_docker() {
         printf '%s\n' "$answer"
         container_pids=$(pids_of_inspect "$answer")
     fi
-    resolve_namespaces
+    resolve_containers
 
     printf '@@section docker_networks\n'
     # shellcheck disable=SC2086
@@ -254,6 +273,170 @@ pids_of_inspect() {
             pid = $2; sub(/,$/, "", pid)
             if (id != "" && 0 < pid + 0) print id, pid + 0
         }'
+}
+
+resolve_containers() {
+    resolve_namespaces
+    resolve_cgroups
+}
+
+# --- containers' CPU use ----------------------------------------------------------------------
+# Where each running container's CPU counter is, found once per inventory and cached here as
+# lines "<id> <how found> <file>" (or "<id> - <why>"), so that each sample costs one `read` per
+# container and no process.
+cgroup_cache=
+
+# Keeps the cached file of a container that is still running while the file is there, and
+# looks up the others.
+resolve_cgroups() {
+    cg_old="$nl$cgroup_cache"
+    cgroup_cache=
+    cg_ifs=$IFS
+    IFS=$nl
+    for entry in $container_pids; do
+        IFS=$cg_ifs
+        id=${entry%% *}
+        pid=${entry#* }
+        cg_tag=-
+        case $cg_old in
+        *"$nl$id "*)
+            cached=${cg_old#*"$nl$id "}
+            cached=${cached%%"$nl"*}
+            cg_tag=${cached%% *}
+            cg_file=${cached#* }
+            ;;
+        esac
+        if [ "$cg_tag" = - ] || [ ! -r "$cg_file" ]; then
+            resolve_cgroup "$id" "$pid"
+        fi
+        cgroup_cache="$cgroup_cache$id $cg_tag $cg_file$nl"
+    done
+    IFS=$cg_ifs
+}
+
+# ID PID: sets cg_tag and cg_file, or cg_tag=- and cg_file to why not. The pid's own
+# /proc/<pid>/cgroup comes first: it holds whatever layout the runtime chose. The known
+# layouts named after the id come next, v1's cpuacct (the controller in use on a hybrid host)
+# before v2. A pid whose cgroup is not named after the container is not taken: that would be a
+# pid reused since the inventory, or a runtime nesting the probe does not know.
+resolve_cgroup() {
+    cg_tag=-
+    cg_file=none
+    cg_v1_rel=
+    cg_v2_rel=
+    if [ -r "$proc_root/$2/cgroup" ]; then
+        # "hierarchy-id:controllers:path"; "0::path" is v2's.
+        while IFS= read -r line || [ -n "$line" ]; do
+            rest=${line#*:}
+            case $line in
+            0::*) cg_v2_rel=${rest#*:} ;;
+            *)
+                controllers=${rest%%:*}
+                case ,$controllers, in *,cpuacct,*) cg_v1_rel=${rest#*:} ;; esac
+                ;;
+            esac
+        done <"$proc_root/$2/cgroup"
+        if [ -n "$cg_v1" ] && cg_named "$cg_v1_rel" "$1" &&
+            cg_try v1-pid "$cg_v1$cg_rel/cpuacct.usage"; then
+            return
+        fi
+        if [ -n "$cg_v2" ] && cg_named "$cg_v2_rel" "$1" &&
+            cg_try v2-pid "$cg_v2$cg_rel/cpu.stat"; then
+            return
+        fi
+    fi
+    if [ -n "$cg_v1" ]; then
+        cg_try v1-cgroupfs "$cg_v1/docker/$1/cpuacct.usage" && return
+        cg_try v1-systemd "$cg_v1/system.slice/docker-$1.scope/cpuacct.usage" && return
+        cg_try v1-podman "$cg_v1/machine.slice/libpod-$1.scope/cpuacct.usage" && return
+        cg_try v1-podman-cgroupfs "$cg_v1/libpod_parent/libpod-$1/cpuacct.usage" && return
+    fi
+    if [ -n "$cg_v2" ]; then
+        cg_try v2-systemd "$cg_v2/system.slice/docker-$1.scope/cpu.stat" && return
+        cg_try v2-cgroupfs "$cg_v2/docker/$1/cpu.stat" && return
+        cg_try v2-podman "$cg_v2/machine.slice/libpod-$1.scope/cpu.stat" && return
+        cg_user="$cg_v2/user.slice/user-$uid.slice/user@$uid.service"
+        cg_try v2-podman-user "$cg_user/user.slice/libpod-$1.scope/cpu.stat" && return
+        cg_try v2-podman-user "$cg_user/app.slice/libpod-$1.scope/cpu.stat" && return
+        cg_try v2-podman-cgroupfs "$cg_v2/libpod_parent/libpod-$1/cpu.stat" && return
+    fi
+    # In the root cgroup of the hierarchy it would be read from: the machine's use, not its own.
+    if [ -n "$cg_v1" ]; then
+        [ "$cg_v1_rel" != / ] || cg_file=root
+    elif [ -n "$cg_v2" ]; then
+        [ "$cg_v2_rel" != / ] || cg_file=root
+    fi
+}
+
+cg_try() {
+    [ -r "$2" ] || return 1
+    cg_tag=$1
+    cg_file=$2
+}
+
+# PATH ID: whether a component of cgroup PATH names container ID; cg_rel becomes PATH up to the
+# end of that component, so a process in a sub-cgroup of its container
+# (/system.slice/docker-ID.scope/init.scope) still counts the whole container's use. A path
+# that climbs ("/../..": the probe is in another cgroup namespace) names nothing here.
+cg_named() {
+    cg_rel=
+    case $1 in
+    *"$2"*) ;;
+    *) return 1 ;;
+    esac
+    case $1/ in */../*) return 1 ;; esac
+    cg_tail=${1#*"$2"}
+    cg_rel=${1%%"$2"*}$2${cg_tail%%/*}
+}
+
+# One line per cached container: a read of one small file each.
+emit_cgroup_cpu() {
+    printf '@@section cgroup_cpu\n'
+    [ -n "$cg_v1$cg_v2" ] ||
+        printf '@@error cgroup_cpu no cgroup v1 cpuacct or v2 hierarchy is mounted at %s\n' "$cgroup_root"
+    cg_ifs=$IFS
+    IFS=$nl
+    for entry in $cgroup_cache; do
+        IFS=$cg_ifs
+        id=${entry%% *}
+        rest=${entry#* }
+        cg_tag=${rest%% *}
+        cg_file=${rest#* }
+        if [ "$cg_tag" = - ]; then
+            printf '%s - %s\n' "$id" "$cg_file"
+            continue
+        fi
+        if [ ! -r "$cg_file" ]; then
+            printf '%s - gone\n' "$id"
+            continue
+        fi
+        usage=
+        case $cg_tag in
+        v1-*)
+            # Nanoseconds: cut to microseconds as text, which cannot overflow.
+            read -r usage <"$cg_file"
+            case $usage in
+            '' | *[!0-9]*) usage= ;;
+            ????*) usage=${usage%???} ;;
+            *) usage=0 ;;
+            esac
+            ;;
+        *)
+            # "usage_usec N" is cpu.stat's first line.
+            while read -r key value; do
+                if [ "$key" = usage_usec ]; then
+                    usage=$value
+                    break
+                fi
+            done <"$cg_file"
+            ;;
+        esac
+        case $usage in
+        '' | *[!0-9]*) printf '%s - unreadable\n' "$id" ;;
+        *) printf '%s %s %s\n' "$id" "${usage:-0}" "$cg_tag" ;;
+        esac
+    done
+    IFS=$cg_ifs
 }
 
 # readlink needs the right to ptrace the pid (root, or the same user): without it the inode
@@ -378,14 +561,52 @@ ss_h) table_mode_name=ss-H ;;
 ss_plain) table_mode_name=ss ;;
 esac
 
+# Online CPUs, as /proc/stat lists them ("cpu0" … after the aggregate "cpu" line): 100 % of a
+# container's CPU is one of them.
+cpus=0
+if [ -r /proc/stat ]; then
+    while IFS= read -r line; do
+        case $line in
+        cpu[0-9]*) cpus=$((cpus + 1)) ;;
+        cpu*) ;;
+        *) break ;;
+        esac
+    done </proc/stat
+fi
+
+# Where containers' CPU counters live: v1's cpuacct hierarchy (alone, or co-mounted with cpu),
+# v2's unified one (at the root, or at unified/ beside v1's on a hybrid host).
+cg_v1=
+for dir in "$cgroup_root/cpuacct" "$cgroup_root/cpu,cpuacct" "$cgroup_root/cpuacct,cpu"; do
+    if [ -r "$dir/cpuacct.usage" ]; then
+        cg_v1=$dir
+        break
+    fi
+done
+cg_v2=
+if [ -e "$cgroup_root/cgroup.controllers" ]; then
+    cg_v2=$cgroup_root
+elif [ -e "$cgroup_root/unified/cgroup.controllers" ]; then
+    cg_v2=$cgroup_root/unified
+fi
+cgroup_layout=none
+if [ -n "$cg_v1" ] && [ -n "$cg_v2" ]; then
+    cgroup_layout=hybrid
+elif [ -n "$cg_v1" ]; then
+    cgroup_layout=v1
+elif [ -n "$cg_v2" ]; then
+    cgroup_layout=v2
+fi
+
 # Each run numbers its samples from 1: the run id (this shell's pid and start time) tells a
 # restarted probe's samples from the last run's.
 started=$(date +%s)
 case $started in '' | *[!0-9]*) started=0 ;; esac
 
-printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s docker=%s uid=%s user=%s privilege=%s run=%s-%s\n' \
+printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s docker=%s uid=%s user=%s privilege=%s cpus=%s cgroup=%s run=%s-%s\n' \
     "$protocol" "$endian" "$netns" "$uses_ss" "$hostname" "$kernel" "$counter_s" "$table_s" \
-    "$table_max_s" "$table_mode_name" "$docker_s" "$uid" "$user" "$privilege" "$$" "$started"
+    "$table_max_s" "$table_mode_name" "$docker_s" "$uid" "$user" "$privilege" "$cpus" \
+    "$cgroup_layout" "$$" "$started"
 
 # --- the loop -------------------------------------------------------------------------------
 
@@ -425,6 +646,7 @@ while :; do
             last_docker_ms=$now_ms
         fi
     fi
+    [ "$docker_answered" = 0 ] || emit_cgroup_cpu
 
     if [ -z "$last_table_ms" ] || [ $((now_ms - last_table_ms)) -ge $((table_due_s * 1000 - slack_ms)) ] || [ $((now_ms - last_table_ms)) -lt 0 ]; then
         emit_table

@@ -418,3 +418,36 @@ TEST(Timeline, MetricNamesAndUnits)
     }
     EXPECT_EQ(Timeline::metricName(Metric::TimeWait), QStringLiteral("TIME_WAIT"));
 }
+
+TEST(Timeline, ContainerCpuFromCgroupCounters)
+{
+    Timeline timeline;
+    const QString web = QString(64, u'a');
+    const QString db = QString(64, u'b');
+    const auto cpu = [](const QString &id, std::uint64_t usec) {
+        ContainerCpuTime time;
+        time.containerId = id;
+        time.usageUsec = usec;
+        time.source = QStringLiteral("v2-pid");
+        return time;
+    };
+    // web: 250 ms of CPU per 1 s sample = 25 %; db restarts (its counter drops) at sample 3.
+    const std::uint64_t dbUsage[] = {900000, 1400000, 1000, 501000};
+    for (int i = 0; i < 4; ++i) {
+        HostSample s = sample(std::uint64_t(i + 1), T0 + 1000 * i, steady(i));
+        s.onlineCpus = 4;
+        s.containerCpu = {cpu(web, 1000000 + 250000ULL * std::uint64_t(i)), cpu(db, dbUsage[i])};
+        timeline.add(s);
+    }
+    EXPECT_EQ(timeline.keys(Metric::ContainerCpu), (QStringList{web, db}));
+    const auto webPoints = timeline.points({Metric::ContainerCpu, web});
+    ASSERT_EQ(webPoints.size(), 3);
+    for (const auto &point : webPoints)
+        EXPECT_NEAR(point.value, 25.0, 0.01);
+    const auto dbPoints = timeline.points({Metric::ContainerCpu, db});
+    ASSERT_EQ(dbPoints.size(), 2); // no value across the restart
+    EXPECT_NEAR(dbPoints[0].value, 50.0, 0.01);
+    EXPECT_NEAR(dbPoints[1].value, 50.0, 0.01);
+    EXPECT_EQ(dbPoints[1].segment, dbPoints[0].segment + 1);
+    expectNoNegativeOrHuge(timeline);
+}
