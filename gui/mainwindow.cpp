@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "callersview.h"
 #include "chartsview.h"
 #include "connectionsview.h"
 #include "credentialdialog.h"
@@ -55,6 +56,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     // TIME_WAITs?") that operators otherwise ask netstat | sort | uniq -c.
     m_tabs->addTab(m_endpoints, tr("&Endpoints"));
     m_tabs->addTab(m_connections, tr("&Connections"));
+    m_callers = new CallersView(workbench, m_tabs);
+    m_tabs->addTab(m_callers, tr("C&allers"));
     setCentralWidget(m_tabs);
 
     // The charts sit under the tables, not in a tab of their own: the pile (which endpoint) and

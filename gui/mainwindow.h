@@ -19,6 +19,7 @@ class QTimer;
 namespace twbench {
 
 class ChartsView;
+class CallersView;
 class ConnectionsView;
 class CredentialDialog;
 class HostKeyDialog;
@@ -39,6 +40,7 @@ public:
 
     // For tests and screenshots.
     ConnectionsView *connectionsView() const { return m_connections; }
+    CallersView *callersView() const { return m_callers; }
     EndpointsView *endpointsView() const { return m_endpoints; }
     ChartsView *chartsView() const { return m_charts; }
     TopologyView *topologyView() const { return m_topology; }
@@ -83,6 +85,7 @@ private:
     Workbench *m_workbench; // Not owned.
     QTabWidget *m_tabs = nullptr;
     ConnectionsView *m_connections = nullptr;
+    CallersView *m_callers = nullptr;
     EndpointsView *m_endpoints = nullptr;
     ChartsView *m_charts = nullptr;
     TopologyView *m_topology = nullptr;

@@ -4,6 +4,7 @@
 
 #include "passwordvault.h"
 
+#include "model/accesslog/accesslogstats.h"
 #include "model/hostlistmodel.h"
 #include "model/timeline.h"
 #include "remote/fleet.h"
@@ -87,6 +88,7 @@ bool Workbench::addHost(const HostSpec &spec)
         return false;
     HostData data;
     data.timeline = std::make_unique<Timeline>();
+    data.accessLogs = std::make_unique<AccessLogStats>();
     m_hostData.emplace(spec.id, std::move(data));
     // The local workstation is first in the list whenever it is added.
     if (spec.kind == HostSpec::Kind::Local)
@@ -200,6 +202,12 @@ const Timeline *Workbench::timeline(const QString &hostId) const
 {
     const auto it = m_hostData.find(hostId);
     return it == m_hostData.end() ? nullptr : it->second.timeline.get();
+}
+
+const AccessLogStats *Workbench::accessLogs(const QString &hostId) const
+{
+    const auto it = m_hostData.find(hostId);
+    return it == m_hostData.end() ? nullptr : it->second.accessLogs.get();
 }
 
 SnapshotPtr Workbench::latestTable(const QString &hostId) const
@@ -465,6 +473,8 @@ void Workbench::onSample(const QString &hostId, const HostSamplePtr &sample)
         return; // a sample queued before its host was removed
     HostData &data = it->second;
     data.timeline->add(*sample);
+    for (const LogWindow &window : sample->logs)
+        data.accessLogs->add(window);
     data.latestSample = sample;
     // Includes the transfer delay, which is what "now" on the chart should lag by anyway.
     data.clockOffsetMs = QDateTime::currentMSecsSinceEpoch() - sample->epochMs;

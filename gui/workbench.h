@@ -22,6 +22,7 @@ namespace twbench {
 class Fleet;
 class HostListModel;
 class HostStore;
+class AccessLogStats;
 class PasswordVault;
 class Timeline;
 
@@ -73,6 +74,9 @@ public:
     HostListModel *hostListModel() const { return m_hosts; }
     // nullptr for an unknown host. Owned by the workbench.
     const Timeline *timeline(const QString &hostId) const;
+    // What the host's access logs said (rates, callers, steady callers); nullptr for an unknown
+    // host. Owned by the workbench.
+    const AccessLogStats *accessLogs(const QString &hostId) const;
     SnapshotPtr latestTable(const QString &hostId) const;
     HostSamplePtr latestSample(const QString &hostId) const;
     // The newest docker inventory (it comes every 10 s, not with every table) and namespace
@@ -150,6 +154,7 @@ private:
     struct HostData
     {
         std::unique_ptr<Timeline> timeline;
+        std::unique_ptr<AccessLogStats> accessLogs;
         HostSamplePtr latestSample;
         SnapshotPtr latestTable;
         std::shared_ptr<const DockerInventory> docker;
