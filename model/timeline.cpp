@@ -332,8 +332,8 @@ bool Timeline::add(const HostSample &sample)
         }
 
         const QHash<QString, double> containers =
-            containerCpuPercent(m_previous->containerCpu, m_previous->epochMs,
-                                sample.containerCpu, now, sample.onlineCpus);
+            containerCpuPercent(m_previous->containerCpu, m_previous->epochMs, sample.containerCpu,
+                                now, sample.onlineCpus);
         for (auto &[id, one] : m_containerCpu) {
             if (!containers.contains(id))
                 one.broken = true; // stopped, restarted, or its cgroup unreadable this time
@@ -460,9 +460,10 @@ QList<Timeline::Point> Timeline::downsampled(const SeriesId &id, std::int64_t fr
         low.reset();
         high.reset();
     };
-    // A pixel wider than an archive bucket reads the archive alone: a day on a screen costs
-    // 1,440 buckets instead of 86,400 points.
-    const bool coarse = span / buckets >= double(m_retention.archiveBucketMs);
+    // A pixel at least half as wide as an archive bucket reads the archive alone: a day on a
+    // screen costs 1,440 buckets instead of 86,400 points, and a bucket still spans no more
+    // than two pixels, so the line loses nothing the eye could see.
+    const bool coarse = 2 * span / buckets >= double(m_retention.archiveBucketMs);
     forEachPoint(*one, fromMs, toMs, coarse, [&](const Point &point) {
         const auto pointBucket = qsizetype(double(point.epochMs - fromMs) * buckets / span);
         if (pointBucket != bucket || (low && low->segment != point.segment)) {

@@ -33,11 +33,11 @@ namespace twbench {
 // archive of `Retention::archiveBucketMs` buckets that keeps each bucket's minimum and maximum
 // (40 bytes a bucket), up to `Retention::archiveBuckets` buckets; older buckets are dropped.
 // Reads older than the full-resolution points come from the archive, and so do reads whose
-// pixels are wider than a bucket (a day on a screen: 1,440 buckets, not 86,400 points). The
-// defaults keep 24 h at 1 s (1.4 MB a series) and 30 days of one-minute buckets (1.7 MB a
-// series), so a series never holds more than 3.1 MB. A host has 11
-// fixed series and at most `Retention::maxKeyedSeries` of each keyed kind (the least recently
-// fed one makes way): 11 + 2 × 64 series, 430 MB in the worst case of 30 days of 1 s samples
+// pixels are at least half a bucket wide (a day on a screen: 1,440 buckets, not 86,400
+// points). The defaults keep 24 h at 1 s (1.4 MB a series) and 30 days of one-minute buckets
+// (1.7 MB a series), so a series never holds more than 3.1 MB. A host has 11 fixed series and
+// at most `Retention::maxKeyedSeries` of each keyed kind (the least recently fed one makes
+// way): 11 + 2 × 64 series, 430 MB in the worst case of 30 days of 1 s samples
 // for 128 containers and logs, 34 MB for the fixed series alone.
 //
 // Not thread-safe; lives on the GUI thread beside the host's other models.
