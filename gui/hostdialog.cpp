@@ -10,11 +10,13 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace twbench {
@@ -169,6 +171,51 @@ void HostDialog::buildForm()
     collectionForm->addRow(label(tr("&Table every:"), m_tableInterval, collection),
                            m_tableInterval);
 
+    auto *logs = new QGroupBox(tr("Access logs"), this);
+    logs->setObjectName(QStringLiteral("accessLogsGroup"));
+    m_logs = new QTableWidget(0, LogColumnCount, logs);
+    m_logs->setObjectName(QStringLiteral("accessLogsTable"));
+    m_logs->setHorizontalHeaderLabels({tr("Source"), tr("File path or container"), tr("Format")});
+    m_logs->verticalHeader()->hide();
+    m_logs->horizontalHeader()->setSectionResizeMode(LogTargetColumn, QHeaderView::Stretch);
+    m_logs->horizontalHeader()->setSectionResizeMode(LogKindColumn, QHeaderView::ResizeToContents);
+    m_logs->horizontalHeader()->setSectionResizeMode(LogFormatColumn,
+                                                     QHeaderView::ResizeToContents);
+    m_logs->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_logs->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_logs->setMinimumHeight(m_logs->fontMetrics().height() * 6);
+    m_logs->setToolTip(tr("Followed with tail -F (survives log rotation) or docker logs -f, "
+                          "beside the probe. Formats: combined and common (nginx, Apache), or "
+                          "regex:PATTERN with named groups client, method, path or request, "
+                          "status and time."));
+    auto *addLog = new QPushButton(tr("Add &log file"), logs);
+    addLog->setObjectName(QStringLiteral("addLogFile"));
+    auto *addContainerLog = new QPushButton(tr("Add c&ontainer log"), logs);
+    addContainerLog->setObjectName(QStringLiteral("addContainerLog"));
+    auto *removeLog = new QPushButton(tr("&Remove"), logs);
+    removeLog->setObjectName(QStringLiteral("removeLog"));
+    auto *logButtons = new QHBoxLayout;
+    logButtons->addWidget(addLog);
+    logButtons->addWidget(addContainerLog);
+    logButtons->addWidget(removeLog);
+    logButtons->addStretch(1);
+    auto *logsLayout = new QVBoxLayout(logs);
+    logsLayout->addWidget(m_logs);
+    logsLayout->addLayout(logButtons);
+    connect(addLog, &QPushButton::clicked, this, [this] {
+        addLogRow({LogSourceSpec::Kind::File, QStringLiteral("/var/log/nginx/access.log")});
+    });
+    connect(addContainerLog, &QPushButton::clicked, this, [this] {
+        addLogRow({LogSourceSpec::Kind::Container, QString()});
+    });
+    connect(removeLog, &QPushButton::clicked, this, [this] {
+        const int row = m_logs->currentRow();
+        if (row >= 0)
+            m_logs->removeRow(row);
+        validate();
+    });
+    connect(m_logs, &QTableWidget::itemChanged, this, &HostDialog::validate);
+
     m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("validationLabel"));
     m_problem->setTextFormat(Qt::PlainText);
@@ -193,8 +240,8 @@ void HostDialog::buildForm()
     layout->addWidget(general);
     layout->addWidget(m_connection);
     layout->addWidget(collection);
+    layout->addWidget(logs, 1);
     layout->addWidget(m_problem);
-    layout->addStretch(1);
     layout->addWidget(m_buttons);
 
     // The reading order, whatever order the widgets were made in.
@@ -247,6 +294,9 @@ void HostDialog::load(const HostSpec &spec)
     m_docker->setCurrentText(spec.dockerCommand);
     m_counterInterval->setValue(spec.counterIntervalSec);
     m_tableInterval->setValue(spec.tableIntervalSec);
+    m_logs->setRowCount(0);
+    for (const LogSourceSpec &source : spec.logs)
+        addLogRow(source);
     // The local workstation is reached without SSH: nothing to say about a connection.
     m_connection->setVisible(spec.kind == HostSpec::Kind::Ssh);
     updateLoginFields();
@@ -270,7 +320,54 @@ HostSpec HostDialog::spec() const
     spec.dockerCommand = m_docker->currentText().trimmed();
     spec.counterIntervalSec = typedValue(m_counterInterval);
     spec.tableIntervalSec = typedValue(m_tableInterval);
+    spec.logs = logSources();
     return spec;
+}
+
+void HostDialog::addLogRow(const LogSourceSpec &source)
+{
+    const int row = m_logs->rowCount();
+    m_logs->insertRow(row);
+    auto *kind = new QComboBox(m_logs);
+    kind->addItem(tr("File"), int(LogSourceSpec::Kind::File));
+    kind->addItem(tr("Container"), int(LogSourceSpec::Kind::Container));
+    kind->setCurrentIndex(kind->findData(int(source.kind)));
+    m_logs->setCellWidget(row, LogKindColumn, kind);
+    auto *target = new QTableWidgetItem(source.path);
+    target->setToolTip(source.kind == LogSourceSpec::Kind::File
+                           ? tr("The log file's absolute path on the host")
+                           : tr("The container's name or id, as docker ps shows it"));
+    m_logs->setItem(row, LogTargetColumn, target);
+    auto *format = new QComboBox(m_logs);
+    format->setEditable(true);
+    format->setInsertPolicy(QComboBox::NoInsert);
+    format->addItems({QStringLiteral("auto"), QStringLiteral("combined"), QStringLiteral("common"),
+                      QStringLiteral("regex:")});
+    format->setCurrentText(source.format);
+    m_logs->setCellWidget(row, LogFormatColumn, format);
+    connect(kind, &QComboBox::currentIndexChanged, this, &HostDialog::validate);
+    connect(format, &QComboBox::currentTextChanged, this, &HostDialog::validate);
+    m_logs->setCurrentCell(row, LogTargetColumn);
+    if (source.path.isEmpty())
+        m_logs->editItem(target);
+    validate();
+}
+
+QList<LogSourceSpec> HostDialog::logSources() const
+{
+    QList<LogSourceSpec> sources;
+    for (int row = 0; row < m_logs->rowCount(); ++row) {
+        LogSourceSpec source;
+        if (const auto *kind = qobject_cast<QComboBox *>(m_logs->cellWidget(row, LogKindColumn)))
+            source.kind = static_cast<LogSourceSpec::Kind>(kind->currentData().toInt());
+        if (const QTableWidgetItem *target = m_logs->item(row, LogTargetColumn))
+            source.path = target->text().trimmed();
+        if (const auto *format =
+                qobject_cast<QComboBox *>(m_logs->cellWidget(row, LogFormatColumn)))
+            source.format = format->currentText().trimmed();
+        sources.append(source);
+    }
+    return sources;
 }
 
 QString HostDialog::validationText() const
@@ -285,7 +382,13 @@ QPushButton *HostDialog::okButton() const
 
 void HostDialog::validate()
 {
-    const QString problem = spec().validationError();
+    const HostSpec current = spec();
+    QString problem = current.validationError();
+    for (qsizetype i = 0; problem.isEmpty() && i < current.logs.size(); ++i) {
+        const QString logProblem = current.logs[i].validationError();
+        if (!logProblem.isEmpty())
+            problem = tr("Access log %1: %2").arg(i + 1).arg(logProblem);
+    }
     m_problem->setText(problem);
     okButton()->setEnabled(problem.isEmpty());
 }
@@ -320,7 +423,7 @@ void HostDialog::chooseIdentityFile()
 void HostDialog::done(int result)
 {
     // Enter reaches accept() even when OK is disabled (the default button is only a shortcut).
-    if (result == QDialog::Accepted && !spec().isValid())
+    if (result == QDialog::Accepted && !okButton()->isEnabled())
         return;
     QSettings().setValue(geometryKey, saveGeometry());
     QDialog::done(result);

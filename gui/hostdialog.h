@@ -12,6 +12,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTableWidget;
 
 namespace twbench {
 
@@ -43,6 +44,10 @@ public:
     void done(int result) override;
 
 private:
+    enum LogColumn : int { LogKindColumn, LogTargetColumn, LogFormatColumn, LogColumnCount };
+
+    void addLogRow(const LogSourceSpec &source);
+    QList<LogSourceSpec> logSources() const;
     void buildForm();
     void load(const HostSpec &spec);
     void validate();
@@ -67,6 +72,7 @@ private:
     QComboBox *m_docker = nullptr;
     QSpinBox *m_counterInterval = nullptr;
     QSpinBox *m_tableInterval = nullptr;
+    QTableWidget *m_logs = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

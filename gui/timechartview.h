@@ -52,8 +52,8 @@ public:
     // A line of text in the middle of the plot area while it has nothing to draw.
     void setPlaceholder(const QString &text);
 
-    static constexpr int leftMargin = 64; // room for "100 k" labels
-    static constexpr int rightMargin = 34; // half of the last time label
+    static constexpr int leftMargin = 64;   // room for "100 k" labels
+    static constexpr int rightMargin = 34;  // half of the last time label
     static constexpr int topMargin = 26;    // the title
     static constexpr int bottomMargin = 26; // the time labels
     static constexpr int minimumDragPx = 6; // shorter drags are clicks

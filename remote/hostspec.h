@@ -1,5 +1,8 @@
 #pragma once
 
+#include "logsourcespec.h"
+
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -37,6 +40,12 @@ struct HostSpec
     // tableIntervalSec, stretched by the probe itself when the table is large.
     int counterIntervalSec = 1;
     int tableIntervalSec = 2;
+
+    // Access logs followed beside the probe (HostWorker), each counted into HostSample::logs.
+    // Not part of validationError(): a source that cannot be followed says so in its windows
+    // (LogWindow::error) while the probe runs on; the host dialog checks each one
+    // (LogSourceSpec::validationError()).
+    QList<LogSourceSpec> logs;
 
     static HostSpec localWorkstation();
 

@@ -57,6 +57,30 @@ HostSpec::LoginMethod loginFromName(const QString &name)
     return HostSpec::LoginMethod::Agent;
 }
 
+// The sub-array of one host's log sources; kinds as words, as for hosts.
+const QString logsKey = QStringLiteral("logs");
+constexpr int maxLogSources = 1000; // read per host; sshd allows 10 channels a session anyway
+
+std::optional<LogSourceSpec::Kind> logKindFromName(const QString &name)
+{
+    if (name == u"file")
+        return LogSourceSpec::Kind::File;
+    if (name == u"container")
+        return LogSourceSpec::Kind::Container;
+    return std::nullopt;
+}
+
+QString logKindName(LogSourceSpec::Kind kind)
+{
+    switch (kind) {
+    case LogSourceSpec::Kind::File:
+        return QStringLiteral("file");
+    case LogSourceSpec::Kind::Container:
+        return QStringLiteral("container");
+    }
+    return {};
+}
+
 int intValue(const QSettings &settings, const QString &key, int fallback)
 {
     bool ok = false;
@@ -121,6 +145,22 @@ QList<HostSpec> HostStore::load() const
             intValue(s, QStringLiteral("counterIntervalSec"), defaults.counterIntervalSec);
         spec.tableIntervalSec =
             intValue(s, QStringLiteral("tableIntervalSec"), defaults.tableIntervalSec);
+        // Kept as written, even when invalid (like the hosts): the host dialog shows the problem.
+        // Entries of an unknown kind are dropped; at most maxLogSources are read.
+        const int logCount = qMin(s.beginReadArray(logsKey), maxLogSources);
+        for (int j = 0; j < logCount; ++j) {
+            s.setArrayIndex(j);
+            const std::optional<LogSourceSpec::Kind> logKind =
+                logKindFromName(s.value(QStringLiteral("kind")).toString());
+            if (!logKind)
+                continue;
+            LogSourceSpec log;
+            log.kind = *logKind;
+            log.path = s.value(QStringLiteral("path")).toString();
+            log.format = s.value(QStringLiteral("format"), log.format).toString();
+            spec.logs.append(log);
+        }
+        s.endArray();
 
         if (spec.kind == HostSpec::Kind::Local) {
             // The one local entry keeps what the operator may change about it (name, sudo,
@@ -179,6 +219,15 @@ void HostStore::save(const QList<HostSpec> &hosts)
         s.setValue(QStringLiteral("useKeychain"), spec.useKeychain);
         s.setValue(QStringLiteral("counterIntervalSec"), spec.counterIntervalSec);
         s.setValue(QStringLiteral("tableIntervalSec"), spec.tableIntervalSec);
+        s.beginWriteArray(logsKey, int(spec.logs.size()));
+        for (int j = 0; j < spec.logs.size(); ++j) {
+            const LogSourceSpec &log = spec.logs[j];
+            s.setArrayIndex(j);
+            s.setValue(QStringLiteral("kind"), logKindName(log.kind));
+            s.setValue(QStringLiteral("path"), log.path);
+            s.setValue(QStringLiteral("format"), log.format);
+        }
+        s.endArray();
     }
     s.endArray();
     s.sync();

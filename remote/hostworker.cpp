@@ -5,6 +5,9 @@
 #include "localtransport.h"
 #include "probeparameters.h"
 
+#include "model/accesslog/accesslogformat.h"
+#include "model/parsereport.h"
+
 #include <QMetaType>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -17,7 +20,28 @@ namespace {
 
 constexpr qsizetype maxPendingIssues = 20;
 
+// tail's notes that say the follow goes on (LC_ALL=C: GNU's and busybox's wording); any other
+// message of the follower is a complaint, shown until the log flows again.
+bool isFollowerNote(QByteArrayView line)
+{
+    return line.contains("has appeared") || line.contains("following new file") ||
+           line.contains("following end of new file") || line.contains("file truncated");
+}
+
 } // namespace
+
+HostWorker::LogFollow::LogFollow(const LogSourceSpec &source)
+    : spec(source)
+{
+    setupError = spec.validationError();
+    if (!setupError.isEmpty())
+        return;
+    QString why;
+    if (std::optional<AccessLogFormat> format = AccessLogFormat::fromSpec(spec.format, &why))
+        aggregator.emplace(spec.id(), std::move(*format));
+    else
+        setupError = why;
+}
 
 void registerRemoteMetaTypes()
 {
@@ -42,6 +66,12 @@ HostWorker::HostWorker(HostSpec spec, TransportFactory factory, QObject *parent)
     m_nextDelayMs = m_backoff.initialMs;
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &HostWorker::beginRun);
+    m_followTimer = new QTimer(this);
+    m_followTimer->setSingleShot(true);
+    connect(m_followTimer, &QTimer::timeout, this, &HostWorker::openFollows);
+    m_clock.start();
+    for (const LogSourceSpec &source : m_spec.logs)
+        m_logs.push_back(std::make_unique<LogFollow>(source));
 }
 
 HostWorker::~HostWorker()
@@ -84,6 +114,14 @@ void HostWorker::setBackoff(const Backoff &backoff)
     m_nextDelayMs = m_backoff.initialMs;
 }
 
+void HostWorker::setFollowBackoff(int initialMs, int maxMs)
+{
+    m_followInitialMs = std::max(initialMs, 1);
+    m_followMaxMs = std::max(maxMs, m_followInitialMs);
+    for (const std::unique_ptr<LogFollow> &follow : m_logs)
+        follow->delayMs = m_followInitialMs;
+}
+
 void HostWorker::start()
 {
     if (m_active)
@@ -106,6 +144,9 @@ void HostWorker::start()
         connect(t, &Transport::phaseChanged, this, &HostWorker::onPhaseChanged);
         connect(t, &Transport::hostKeyQuestion, this, &HostWorker::hostKeyQuestion);
         connect(t, &Transport::credentialsNeeded, this, &HostWorker::credentialsNeeded);
+        connect(t, &Transport::followBytes, this, &HostWorker::onFollowBytes);
+        connect(t, &Transport::followStderr, this, &HostWorker::onFollowStderr);
+        connect(t, &Transport::followEnded, this, &HostWorker::onFollowEnded);
         std::lock_guard lock(m_transportMutex);
         m_transport = std::move(transport);
     }
@@ -153,6 +194,7 @@ void HostWorker::stop()
     m_retryTimer->stop();
     if (m_transport)
         m_transport->stop();
+    closeFollows();
     m_reader = FrameReader{};
     m_pendingIssues.clear();
     if (wasActive)
@@ -166,6 +208,7 @@ void HostWorker::beginRun()
     // Each run is a new stream: nothing of the previous one may complete a frame.
     m_reader = FrameReader{};
     m_streaming = false;
+    closeFollows();
     setStatus(HostState::Connecting);
     m_transport->start(); // may report failure synchronously: state is set before
 }
@@ -194,8 +237,20 @@ void HostWorker::deliverFrames()
                        .arg(probeProtocolVersion));
             return;
         }
-        Q_EMIT runStarted(QString::fromLatin1(hello->field("run")));
+        const QByteArray run = hello->field("run");
+        Q_EMIT runStarted(QString::fromLatin1(run));
+        if (!m_active)
+            return;
+        // "run=<pid>-<epoch seconds>": where the first sample's log windows start.
+        bool ok = false;
+        const qint64 startSec = run.sliced(run.lastIndexOf('-') + 1).toLongLong(&ok);
+        m_runStartMs = ok ? startSec * 1000 : 0;
         m_builder.setHello(std::move(*hello));
+        // The probe streams: the logs can be followed beside it.
+        m_helloSeen = true;
+        openFollows();
+        if (!m_active)
+            return;
     }
     noteDropped();
     for (const ProbeFrame &frame : m_reader.takeFrames()) {
@@ -204,8 +259,215 @@ void HostWorker::deliverFrames()
             m_streamingSince.start();
             setStatus(HostState::Streaming);
         }
-        Q_EMIT sampleReady(m_builder.build(frame, std::exchange(m_pendingIssues, {})));
+        HostSamplePtr sample = m_builder.build(frame, std::exchange(m_pendingIssues, {}));
+        if (!m_logs.empty())
+            sample = withLogWindows(std::move(sample));
+        m_lastSampleMs = frame.epochMs;
+        Q_EMIT sampleReady(sample);
+        if (!m_active)
+            return;
     }
+}
+
+HostSamplePtr HostWorker::withLogWindows(HostSamplePtr built)
+{
+    // The sample is ours alone until it is emitted; a copy shares its tables and costs little.
+    auto sample = std::make_shared<HostSample>(*built);
+    const std::int64_t toMs = sample->epochMs;
+    std::int64_t fromMs = m_lastSampleMs;
+    if (fromMs <= 0 || fromMs > toMs) {
+        // The first sample: since the probe started, or one interval.
+        fromMs = m_runStartMs > 0 && m_runStartMs <= toMs
+                     ? m_runStartMs
+                     : toMs - std::int64_t(m_spec.counterIntervalSec) * 1000;
+    }
+    sample->logs.reserve(qsizetype(m_logs.size()));
+    for (const std::unique_ptr<LogFollow> &follow : m_logs) {
+        const QString error = windowError(*follow);
+        if (follow->aggregator) {
+            sample->logs.append(follow->aggregator->take(fromMs, toMs, error));
+        } else {
+            LogWindow window;
+            window.sourceId = follow->spec.id();
+            window.fromMs = fromMs;
+            window.toMs = toMs;
+            window.error = error;
+            sample->logs.append(window);
+        }
+    }
+    return sample;
+}
+
+QString HostWorker::windowError(const LogFollow &follow) const
+{
+    if (!follow.setupError.isEmpty())
+        return tr("The log %1 cannot be followed: %2")
+            .arg(printableExcerpt(follow.spec.id().toUtf8()), follow.setupError);
+    if (follow.open) {
+        if (!follow.complaint.isEmpty())
+            return tr("The follower of %1 says: %2")
+                .arg(printableExcerpt(follow.spec.id().toUtf8()), follow.complaint);
+        // Opened again after it ended: the old reason holds until the log flows or the new
+        // follower has run quietly for a while (a missing container makes docker exit at once,
+        // and a sample must not catch the moment between the start and its complaint).
+        if (m_clock.elapsed() - follow.openedAtClock < followSettleMs)
+            return follow.endedReason;
+        return {};
+    }
+    return follow.endedReason; // empty before the first open
+}
+
+HostWorker::LogFollow *HostWorker::logFollow(int followId)
+{
+    if (followId < 0 || followId >= int(m_logs.size()))
+        return nullptr;
+    return m_logs[size_t(followId)].get();
+}
+
+void HostWorker::openFollows()
+{
+    if (!m_active || !m_helloSeen || !m_transport)
+        return;
+    const qint64 now = m_clock.elapsed();
+    for (int i = 0; i < int(m_logs.size()); ++i) {
+        const LogFollow &follow = *m_logs[size_t(i)];
+        if (!follow.open && follow.setupError.isEmpty() && follow.reopenAtMs <= now)
+            openFollow(i);
+        if (!m_active)
+            return;
+    }
+    armFollowTimer();
+}
+
+void HostWorker::openFollow(int index)
+{
+    LogFollow &follow = *m_logs[size_t(index)];
+    FollowCommand command = FollowCommand::forSource(follow.spec, m_spec);
+    if (follow.spec.kind == LogSourceSpec::Kind::Container && follow.everOpened) {
+        // Again: from just after the last line counted (or, when none came, from when the last
+        // follow began), so docker sends what was missed and nothing twice; not further back
+        // than maxCatchUpMs, so a long outage does not land as one burst.
+        std::optional<DockerLogTime> from = follow.lastSeen;
+        if (!from && follow.openedAtSampleMs > 0)
+            from = DockerLogTime::fromMs(follow.openedAtSampleMs);
+        if (from && remoteNowMs() > 0)
+            from = std::max(*from, DockerLogTime::fromMs(remoteNowMs() - maxCatchUpMs));
+        if (from)
+            command.since = from->sinceAfter();
+    }
+    if (const QString why = command.error(); !why.isEmpty()) {
+        follow.setupError = why;
+        return;
+    }
+    follow.lines.reset();
+    follow.messages.reset();
+    follow.complaint.clear();
+    if (!m_transport->openFollow(index, command)) {
+        follow.endedReason = m_transport->supportsFollows()
+                                 ? tr("The log %1 could not be followed yet.")
+                                       .arg(printableExcerpt(follow.spec.id().toUtf8()))
+                                 : tr("This kind of host cannot follow logs.");
+        follow.reopenAtMs = m_clock.elapsed() + follow.delayMs;
+        follow.delayMs = std::min(follow.delayMs * 2, m_followMaxMs);
+        return;
+    }
+    follow.open = true;
+    follow.everOpened = true;
+    follow.openedAtClock = m_clock.elapsed();
+    follow.openedAtSampleMs = remoteNowMs();
+}
+
+void HostWorker::closeFollows()
+{
+    // The transport closes them with the run; what stays is when each may be opened again.
+    m_helloSeen = false;
+    m_followTimer->stop();
+    for (int i = 0; i < int(m_logs.size()); ++i) {
+        LogFollow *follow = m_logs[size_t(i)].get();
+        if (follow->open && m_transport)
+            m_transport->closeFollow(i);
+        follow->open = false;
+        follow->lines.reset();
+        follow->messages.reset();
+        follow->complaint.clear();
+        follow->reopenAtMs = 0; // the next run opens every follow at once
+    }
+}
+
+void HostWorker::armFollowTimer()
+{
+    qint64 next = -1;
+    for (const std::unique_ptr<LogFollow> &follow : m_logs) {
+        if (!follow->open && follow->setupError.isEmpty() &&
+            (next < 0 || follow->reopenAtMs < next))
+            next = follow->reopenAtMs;
+    }
+    if (next < 0) {
+        m_followTimer->stop();
+        return;
+    }
+    m_followTimer->start(int(std::clamp<qint64>(next - m_clock.elapsed(), 0, m_followMaxMs)));
+}
+
+void HostWorker::onFollowBytes(int followId, const QByteArray &data)
+{
+    LogFollow *follow = logFollow(followId);
+    if (!m_active || !follow || !follow->open || !follow->aggregator)
+        return;
+    const bool stamped = follow->spec.kind == LogSourceSpec::Kind::Container;
+    follow->lines.feed(data, [follow, stamped](QByteArrayView line, bool truncated) {
+        if (stamped) {
+            // docker's own messages have no stamp: they are not the container's output.
+            const std::optional<DockerLogTime> time = DockerLogTime::take(&line);
+            if (!time) {
+                if (!line.trimmed().isEmpty())
+                    follow->complaint = printableExcerpt(line, 300);
+                return;
+            }
+            follow->lastSeen = std::max(follow->lastSeen.value_or(*time), *time);
+        }
+        follow->complaint.clear(); // the log flows
+        follow->endedReason.clear();
+        follow->aggregator->addLine(line, truncated);
+    });
+}
+
+void HostWorker::onFollowStderr(int followId, const QByteArray &data)
+{
+    LogFollow *follow = logFollow(followId);
+    if (!m_active || !follow || !follow->open)
+        return;
+    follow->messages.feed(data, [follow](QByteArrayView line, bool) {
+        line = line.trimmed();
+        if (line.isEmpty())
+            return;
+        if (isFollowerNote(line)) {
+            follow->complaint.clear();
+            follow->endedReason.clear();
+        } else {
+            follow->complaint = printableExcerpt(line, 300);
+        }
+    });
+}
+
+void HostWorker::onFollowEnded(int followId, const QString &reason)
+{
+    LogFollow *follow = logFollow(followId);
+    if (!m_active || !follow || !follow->open)
+        return;
+    follow->open = false;
+    if (m_clock.elapsed() - follow->openedAtClock >= m_backoff.stableAfterMs)
+        follow->delayMs = m_followInitialMs;
+    follow->endedReason = reason;
+    // docker says why on its output ("Error response from daemon: No such container: …").
+    if (!follow->complaint.isEmpty() && !reason.contains(follow->complaint))
+        follow->endedReason += u' ' + follow->complaint;
+    follow->complaint.clear();
+    follow->lines.reset();
+    follow->messages.reset();
+    follow->reopenAtMs = m_clock.elapsed() + follow->delayMs;
+    follow->delayMs = std::min(follow->delayMs * 2, m_followMaxMs);
+    armFollowTimer();
 }
 
 void HostWorker::noteDropped()
@@ -250,6 +512,7 @@ void HostWorker::endRun(const QString &reason)
     deliverFrames(); // a last complete frame may have arrived with the end
     if (!m_active)   // deliverFrames() may have given up
         return;
+    closeFollows(); // they ended with the run
     if (m_interrupted)
         return; // the stop() that goes with interrupt() is on its way: no retry, no flicker
     if (m_streaming && m_streamingSince.elapsed() >= m_backoff.stableAfterMs)
@@ -276,6 +539,7 @@ void HostWorker::giveUp(const QString &reason)
     m_retryTimer->stop();
     if (m_transport)
         m_transport->stop();
+    closeFollows();
     setStatus(HostState::Failed, reason);
 }
 

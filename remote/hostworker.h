@@ -2,10 +2,12 @@
 
 #include "framereader.h"
 #include "hostspec.h"
+#include "linesplitter.h"
 #include "samplebuilder.h"
 #include "sshtransport.h"
 #include "transport.h"
 
+#include "model/accesslog/accesslogaggregator.h"
 #include "model/hostsample.h"
 #include "model/hoststate.h"
 
@@ -17,6 +19,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 class QTimer;
 
@@ -43,6 +47,18 @@ void registerRemoteMetaTypes();
 // Each run starts a fresh stream: the probe numbers its samples from 1 again and says its run
 // id in its hello, so a sample is never carried from one run to the next, and the Timeline
 // breaks its lines where the sequence restarts.
+//
+// Access logs (HostSpec::logs): once a run's probe says hello, the worker opens one follow per
+// log source on the transport (Transport::openFollow()), cuts its output into lines
+// (LineSplitter, at AccessLogAggregator::maxLineBytes) and counts them into an
+// AccessLogAggregator per source; every sample then carries one LogWindow per source, from the
+// previous sample's time to its own (HostSample::logs). A follow that ends by itself is opened
+// again after a delay of followInitialMs doubling up to followMaxMs (back to followInitialMs
+// after a minute of following); until then, and while the follower complains (a missing file,
+// a refused permission), the windows carry the reason in LogWindow::error. A file is followed
+// from its end (`tail -F -n 0`): lines written while no follow ran are not counted. A container
+// follow opened again asks docker for the lines after the last one it counted (--since), at
+// most maxCatchUpMs back, so none is counted twice.
 class HostWorker final : public QObject
 {
     Q_OBJECT
@@ -74,6 +90,16 @@ public:
     const HostSpec &spec() const { return m_spec; }
     // Before start(); tests shorten the delays.
     void setBackoff(const Backoff &backoff);
+    // Before start(): the delays before a log follow that ended is opened again.
+    void setFollowBackoff(int initialMs, int maxMs);
+
+    static constexpr int followInitialMs = 1000;
+    static constexpr int followMaxMs = 60000;
+    static constexpr std::int64_t maxCatchUpMs = 5 * 60 * 1000;
+    // A follow opened again after it ended shows the old reason this long, unless data flows.
+    static constexpr qint64 followSettleMs = 2000;
+    // The longest follower message kept (tail's stderr, docker's own errors).
+    static constexpr qsizetype maxMessageBytes = 1024;
 
     // These run in the worker's thread: call them through a queued invocation from elsewhere.
     // start() also reconnects a host that failed or was stopped.
@@ -109,6 +135,39 @@ private:
     void giveUp(const QString &reason);
     void setStatus(HostState state, const QString &detail = {}, std::int64_t retryInMs = 0);
 
+    // One access-log source and its follow.
+    struct LogFollow
+    {
+        explicit LogFollow(const LogSourceSpec &spec);
+
+        LogSourceSpec spec;
+        std::optional<AccessLogAggregator> aggregator; // nullopt: the source cannot be followed
+        QString setupError; // translated: why it cannot be followed at all
+        LineSplitter lines{AccessLogAggregator::maxLineBytes};
+        LineSplitter messages{maxMessageBytes};
+        bool open = false;
+        bool everOpened = false;
+        QString endedReason; // translated: why the last follow ended, until one runs again
+        QString complaint;   // the follower's latest message while it runs, printable
+        int delayMs = followInitialMs;
+        qint64 reopenAtMs = 0;                 // m_clock time before which it is not opened again
+        qint64 openedAtClock = 0;              // m_clock time of the last open
+        std::int64_t openedAtSampleMs = 0;     // remoteNowMs() at the last open
+        std::optional<DockerLogTime> lastSeen; // containers: the last line's stamp
+    };
+    void openFollows();
+    void openFollow(int index);
+    void closeFollows();
+    void onFollowBytes(int followId, const QByteArray &data);
+    void onFollowStderr(int followId, const QByteArray &data);
+    void onFollowEnded(int followId, const QString &reason);
+    void armFollowTimer();
+    LogFollow *logFollow(int followId);
+    QString windowError(const LogFollow &follow) const;
+    HostSamplePtr withLogWindows(HostSamplePtr sample);
+    // The remote's clock as last heard: the latest sample, or this run's start.
+    std::int64_t remoteNowMs() const { return std::max(m_lastSampleMs, m_runStartMs); }
+
     const HostSpec m_spec;
     TransportFactory m_factory;
     Backoff m_backoff;
@@ -124,6 +183,15 @@ private:
     int m_nextDelayMs = 0;
     bool m_active = false;    // between start() and stop()
     bool m_streaming = false; // this run delivered a frame
+    bool m_helloSeen = false; // this run's probe said hello: follows may be opened
+
+    std::vector<std::unique_ptr<LogFollow>> m_logs; // index = follow id
+    QTimer *m_followTimer = nullptr;                // Owned (child): the next follow to open again
+    QElapsedTimer m_clock;                          // for the follows' delays
+    std::int64_t m_lastSampleMs = 0; // the remote's clock at the latest sample (any run)
+    std::int64_t m_runStartMs = 0;   // the remote's clock at this run's start, from its hello
+    int m_followInitialMs = followInitialMs;
+    int m_followMaxMs = followMaxMs;
 };
 
 } // namespace twbench

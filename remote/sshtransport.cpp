@@ -8,6 +8,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 
 namespace twbench {
@@ -57,9 +58,13 @@ SshTransport::SshTransport(HostSpec spec, ProbeParameters parameters, SshOptions
     , m_knownHosts(m_options.knownHostsFile, m_options.globalKnownHostsFiles)
     , m_canceller(std::make_shared<SshCanceller>())
     , m_watchdog(new QTimer(this))
+    , m_followStep(new QTimer(this))
 {
     m_watchdog->setSingleShot(true);
     connect(m_watchdog, &QTimer::timeout, this, &SshTransport::onWatchdog);
+    m_followStep->setSingleShot(true);
+    m_followStep->setInterval(followStepMs);
+    connect(m_followStep, &QTimer::timeout, this, &SshTransport::pump);
 }
 
 SshTransport::~SshTransport()
@@ -654,6 +659,10 @@ void SshTransport::pump()
     if (m_phase != Phase::Streaming)
         return;
     const std::uint64_t generation = m_generation;
+    // First, so that what the steps' non-blocking polls took off the socket is read below.
+    const bool followsPending = advanceFollows();
+    if (generation != m_generation || m_phase != Phase::Streaming)
+        return;
     QByteArray buffer(readChunk, Qt::Uninitialized);
     int chunks = 0;
     for (; chunks < maxChunksPerTurn; ++chunks) {
@@ -687,9 +696,17 @@ void SshTransport::pump()
             if (generation != m_generation || m_phase != Phase::Streaming)
                 return;
         }
-        if (out <= 0 && err <= 0)
+        // The follows' channels take their turn in the same round: none can starve the probe
+        // or the others.
+        bool followed = false;
+        if (!pumpFollows(generation, buffer, &followed))
+            return;
+        if (out <= 0 && err <= 0 && !followed)
             break;
     }
+    // A step's answer may have been read above, by another channel's read: look again soon.
+    if (followsPending && !m_followStep->isActive())
+        m_followStep->start();
     if (chunks == maxChunksPerTurn) {
         // More may be buffered inside libssh where the notifier cannot see it.
         QMetaObject::invokeMethod(
@@ -702,8 +719,296 @@ void SshTransport::pump()
         return;
     }
     if (ssh_channel_is_closed(m_channel.get()) ||
-        (ssh_channel_is_eof(m_channel.get()) && (m_exitStatus || !m_exitSignal.isEmpty())))
+        (ssh_channel_is_eof(m_channel.get()) && (m_exitStatus || !m_exitSignal.isEmpty()))) {
         finishRun();
+        return;
+    }
+    endFinishedFollows();
+}
+
+SshTransport::Follow *SshTransport::findFollow(int followId) const
+{
+    for (const std::unique_ptr<Follow> &follow : m_follows) {
+        if (follow->id == followId)
+            return follow.get();
+    }
+    return nullptr;
+}
+
+int SshTransport::streamingFollows() const
+{
+    return int(std::count_if(m_follows.begin(), m_follows.end(), [](const auto &follow) {
+        return follow->step == Follow::Step::Streaming;
+    }));
+}
+
+bool SshTransport::openFollow(int followId, const FollowCommand &command)
+{
+    if (m_phase != Phase::Streaming || !command.error().isEmpty())
+        return false;
+    closeFollow(followId);
+    auto follow = std::make_unique<Follow>();
+    follow->id = followId;
+    follow->target = command.target;
+    follow->script = command.remoteScript();
+    follow->since.start();
+    follow->channel.reset(ssh_channel_new(m_session->handle()));
+    if (follow->channel) {
+        ssh_callbacks_init(&follow->callbacks);
+        follow->callbacks.userdata = follow.get();
+        follow->callbacks.channel_exit_status_function = &SshTransport::onFollowExitStatus;
+        follow->callbacks.channel_exit_signal_function = &SshTransport::onFollowExitSignal;
+        if (ssh_set_channel_callbacks(follow->channel.get(), &follow->callbacks) != SSH_OK)
+            follow->channel.reset(); // reported by the first step, below
+    }
+    m_follows.push_back(std::move(follow));
+    // The steps run from the pump, never from here: problems come as followEnded() later.
+    const std::uint64_t generation = m_generation;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation] {
+            if (generation == m_generation)
+                pump();
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void SshTransport::closeFollow(int followId)
+{
+    const auto it = std::find_if(m_follows.begin(), m_follows.end(),
+                                 [followId](const auto &follow) { return follow->id == followId; });
+    if (it == m_follows.end())
+        return;
+    std::unique_ptr<Follow> follow = std::move(*it);
+    m_follows.erase(it);
+    releaseFollow(*follow, true);
+}
+
+bool SshTransport::advanceFollows()
+{
+    bool pending = false;
+    const std::uint64_t generation = m_generation;
+    QList<int> ids;
+    for (const std::unique_ptr<Follow> &follow : m_follows) {
+        if (follow->step != Follow::Step::Streaming)
+            ids.append(follow->id);
+    }
+    for (const int id : ids) {
+        Follow *follow = findFollow(id);
+        if (!follow)
+            continue;
+        const QString target = printableExcerpt(follow->target.toUtf8());
+        if (!follow->channel) {
+            endFollow(id, tr("Could not make a channel to follow %1 on %2: %3")
+                              .arg(target, this->target(), m_session->lastError()));
+            if (generation != m_generation)
+                return false;
+            continue;
+        }
+        ssh_channel channel = follow->channel.get();
+        int rc = SSH_OK;
+        if (follow->step == Follow::Step::Opening) {
+            rc = ssh_channel_open_session(channel);
+            if (rc == SSH_OK)
+                follow->step = Follow::Step::Requesting;
+        }
+        if (rc == SSH_OK && follow->step == Follow::Step::Requesting) {
+            rc = ssh_channel_request_exec(channel, followCommandLine().constData());
+            if (rc == SSH_OK)
+                follow->step = Follow::Step::Sending;
+        }
+        if (rc == SSH_OK && follow->step == Follow::Step::Sending) {
+            // Small, and the window of a new channel is large: sent at once, in practice.
+            while (follow->written < follow->script.size()) {
+                const int n =
+                    ssh_channel_write(channel, follow->script.constData() + follow->written,
+                                      uint32_t(follow->script.size() - follow->written));
+                if (n < 0) {
+                    rc = SSH_ERROR;
+                    break;
+                }
+                if (n == 0) {
+                    rc = SSH_AGAIN; // no window yet
+                    break;
+                }
+                follow->written += n;
+            }
+            if (rc == SSH_OK) {
+                rc = ssh_channel_send_eof(channel);
+                if (rc == SSH_OK)
+                    follow->step = Follow::Step::Streaming;
+            }
+        }
+        if (rc == SSH_ERROR) {
+            // The usual refusal of a channel: sshd's MaxSessions.
+            const QString reason =
+                follow->step == Follow::Step::Opening
+                    ? tr("%1 refused a channel to follow %2 (%3); sshd allows MaxSessions "
+                         "channels on one connection, 10 by default, the probe's included.")
+                          .arg(this->target(), target, m_session->lastError())
+                    : tr("%1 did not start following %2: %3")
+                          .arg(this->target(), target, m_session->lastError());
+            endFollow(id, reason);
+            if (generation != m_generation)
+                return false;
+            continue;
+        }
+        if (follow->step == Follow::Step::Streaming)
+            continue;
+        if (follow->since.hasExpired(qint64(std::max(1, m_options.timeoutSec)) * 1000)) {
+            endFollow(id, tr("%1 did not start following %2 within %3 s.")
+                              .arg(this->target(), target)
+                              .arg(m_options.timeoutSec));
+            if (generation != m_generation)
+                return false;
+            continue;
+        }
+        pending = true;
+    }
+    return pending;
+}
+
+bool SshTransport::pumpFollows(std::uint64_t generation, QByteArray &buffer, bool *read)
+{
+    QList<int> ids;
+    for (const std::unique_ptr<Follow> &follow : m_follows) {
+        if (follow->step == Follow::Step::Streaming)
+            ids.append(follow->id);
+    }
+    const auto stillRunning = [&] {
+        return generation == m_generation && m_phase == Phase::Streaming;
+    };
+    for (const int id : ids) {
+        Follow *follow = findFollow(id);
+        if (!follow)
+            continue;
+        const int out = ssh_channel_read_nonblocking(follow->channel.get(), buffer.data(),
+                                                     uint32_t(buffer.size()), 0);
+        if (out == SSH_ERROR) {
+            endFollow(id, tr("Reading the follower of %1 on %2 failed: %3")
+                              .arg(printableExcerpt(follow->target.toUtf8()), target(),
+                                   m_session->lastError()));
+            if (!stillRunning())
+                return false;
+            continue;
+        }
+        if (out > 0) {
+            *read = true;
+            Q_EMIT followBytes(id, buffer.left(out));
+            if (!stillRunning())
+                return false;
+            follow = findFollow(id); // the handler may have closed it
+            if (!follow)
+                continue;
+        }
+        const int err = ssh_channel_read_nonblocking(follow->channel.get(), buffer.data(),
+                                                     uint32_t(maxStderrTail), 1);
+        if (err > 0) {
+            *read = true;
+            const QByteArray data = buffer.left(err);
+            follow->stderrTail.append(data);
+            if (follow->stderrTail.size() > maxStderrTail)
+                follow->stderrTail.remove(0, follow->stderrTail.size() - maxStderrTail);
+            Q_EMIT followStderr(id, data);
+            if (!stillRunning())
+                return false;
+        }
+    }
+    return true;
+}
+
+void SshTransport::endFinishedFollows()
+{
+    QList<int> ended;
+    for (const std::unique_ptr<Follow> &follow : m_follows) {
+        ssh_channel channel = follow->channel.get();
+        if (follow->step == Follow::Step::Streaming &&
+            (ssh_channel_is_closed(channel) ||
+             (ssh_channel_is_eof(channel) &&
+              (follow->exitStatus || !follow->exitSignal.isEmpty()))))
+            ended.append(follow->id);
+    }
+    const std::uint64_t generation = m_generation;
+    for (const int id : ended) {
+        const Follow *follow = findFollow(id);
+        if (!follow)
+            continue;
+        const QString target = printableExcerpt(follow->target.toUtf8());
+        QString reason;
+        if (!follow->exitSignal.isEmpty())
+            reason =
+                tr("The follower of %1 on %2 was killed by signal %3.")
+                    .arg(target, this->target(), printableExcerpt(follow->exitSignal.toUtf8(), 40));
+        else if (follow->exitStatus)
+            reason = tr("The follower of %1 on %2 exited with status %3.")
+                         .arg(target, this->target())
+                         .arg(*follow->exitStatus);
+        else
+            reason = tr("The follower of %1 on %2 ended.").arg(target, this->target());
+        const QByteArray tail = follow->stderrTail.trimmed();
+        if (!tail.isEmpty()) {
+            const qsizetype lastBreak = tail.lastIndexOf('\n');
+            reason +=
+                u' ' +
+                tr("Its last message: %1")
+                    .arg(printableExcerpt(lastBreak < 0 ? tail : tail.sliced(lastBreak + 1), 300));
+        }
+        endFollow(id, reason);
+        if (generation != m_generation)
+            return;
+    }
+}
+
+void SshTransport::endFollow(int followId, const QString &reason)
+{
+    const auto it = std::find_if(m_follows.begin(), m_follows.end(),
+                                 [followId](const auto &follow) { return follow->id == followId; });
+    if (it == m_follows.end())
+        return;
+    std::unique_ptr<Follow> follow = std::move(*it);
+    m_follows.erase(it);
+    releaseFollow(*follow, false);
+    Q_EMIT followEnded(followId, reason);
+}
+
+void SshTransport::releaseFollow(Follow &follow, bool askToEnd)
+{
+    if (!follow.channel)
+        return;
+    ssh_channel channel = follow.channel.get();
+    // libssh may still hear of this channel (its close, a late exit status) after the free below,
+    // which it defers until the server's close: the callbacks must not point at us by then.
+    ssh_remove_channel_callbacks(channel, &follow.callbacks);
+    if (askToEnd && m_session && m_session->isConnected() && ssh_channel_is_open(channel)) {
+        // tail ends now rather than at its next write into a closed channel.
+        ssh_channel_request_send_signal(channel, "TERM");
+        ssh_channel_close(channel);
+    }
+    follow.channel.reset();
+}
+
+void SshTransport::releaseFollows(bool connectionDead)
+{
+    m_followStep->stop();
+    std::vector<std::unique_ptr<Follow>> follows = std::move(m_follows);
+    m_follows.clear();
+    for (const std::unique_ptr<Follow> &follow : follows)
+        releaseFollow(*follow, !connectionDead);
+}
+
+void SshTransport::onFollowExitStatus(ssh_session, ssh_channel, int status, void *userdata)
+{
+    static_cast<Follow *>(userdata)->exitStatus = status;
+}
+
+void SshTransport::onFollowExitSignal(ssh_session, ssh_channel, const char *signal, int core,
+                                      const char *message, const char *language, void *userdata)
+{
+    Q_UNUSED(core)
+    Q_UNUSED(message)
+    Q_UNUSED(language)
+    static_cast<Follow *>(userdata)->exitSignal = QString::fromUtf8(signal);
 }
 
 void SshTransport::onExitStatus(ssh_session, ssh_channel, int status, void *userdata)
@@ -779,6 +1084,10 @@ void SshTransport::teardown(bool connectionDead)
     delete std::exchange(m_notifier, nullptr);
     if (connectionDead)
         m_canceller->abort(); // every write below fails at once instead of waiting
+    if (m_session && m_session->isConnected())
+        ssh_set_blocking(m_session->handle(), 0);
+    // The follows end with the run, before the session they live in.
+    releaseFollows(connectionDead);
     if (m_channel) {
         if (!connectionDead && m_session && m_session->isConnected()) {
             ssh_set_blocking(m_session->handle(), 0);

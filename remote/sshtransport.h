@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QSocketNotifier;
 class QTimer;
@@ -52,6 +53,14 @@ struct SshOptions
 //   → the stream, read without blocking when the socket is readable; stdout and stderr in turn,
 //     so a chatty stderr cannot stall stdout; a stream silent for silentIntervals counter
 //     intervals counts as dropped (failed()).
+//   → follows (openFollow()), once the probe streams: each one more exec channel on the same
+//     session (no second login), `exec /bin/sh -s` with FollowCommand::remoteScript() on its
+//     stdin, for the reason below. The channel is opened, the exec requested and the script sent
+//     without blocking, a step each time the socket answers (and every followStepMs while a step
+//     waits); then its stdout and stderr are read in the same pump as the probe's, a chunk each
+//     per round within maxChunksPerTurn. A follow that ends, or that the server refuses (sshd
+//     allows MaxSessions channels a connection, 10 by default), gives followEnded() and leaves
+//     the probe alone; the probe's end closes every follow.
 //
 // Why stdin and not `exec /bin/sh -c '<probe>'`: sshd hands the command line to the account's
 // login shell. A single-quoted multi-line script is one word in sh, bash, zsh and ksh, but csh
@@ -77,8 +86,16 @@ public:
     void answerHostKey(std::uint64_t questionId, HostKeyDecision decision) override;
     void provideCredentials(CredentialReply reply) override;
 
+    bool supportsFollows() const override { return true; }
+    bool openFollow(int followId, const FollowCommand &command) override;
+    void closeFollow(int followId) override;
+    // Follows whose channel is open and streaming (tests).
+    int streamingFollows() const;
+
     // The command line sent to the server; empty when a parameter is not a plain word.
     static QByteArray remoteCommand(const ProbeParameters &parameters);
+    // A follow's command line: plain words, the script comes on stdin.
+    static QByteArray followCommandLine() { return QByteArrayLiteral("exec /bin/sh -s"); }
     // Replaces the built-in probe text (tests).
     void setScript(const QByteArray &script) { m_script = script; }
     QByteArray stderrTail() const { return m_stderrTail; }
@@ -88,6 +105,7 @@ public:
     static constexpr qsizetype maxStderrTail = 4096;
     static constexpr qsizetype readChunk = 64 * 1024;
     static constexpr int maxChunksPerTurn = 16; // then the event loop gets a turn
+    static constexpr int followStepMs = 20;     // how often a follow's pending step is retried
 
 private:
     enum class Phase : std::uint8_t {
@@ -110,6 +128,37 @@ private:
     void startStream();
     void pump();
     void onWatchdog();
+
+    // One follow: its channel and where its opening stands.
+    struct Follow
+    {
+        enum class Step : std::uint8_t { Opening, Requesting, Sending, Streaming };
+
+        int id = 0;
+        QString target; // for messages
+        QByteArray script;
+        qsizetype written = 0;
+        Step step = Step::Opening;
+        SshChannelPtr channel;
+        ssh_channel_callbacks_struct callbacks{}; // userdata: this Follow
+        QElapsedTimer since;                      // opening started
+        QByteArray stderrTail;
+        std::optional<int> exitStatus;
+        QString exitSignal;
+    };
+    Follow *findFollow(int followId) const;
+    // Moves pending follows one step on, without blocking. True when any is still pending.
+    bool advanceFollows();
+    // One chunk of stdout and stderr of each streaming follow; false when the run ended (or the
+    // transport was stopped) inside a handler. *read: whether anything was read.
+    bool pumpFollows(std::uint64_t generation, QByteArray &buffer, bool *read);
+    void endFinishedFollows();
+    void endFollow(int followId, const QString &reason);
+    void releaseFollow(Follow &follow, bool askToEnd);
+    void releaseFollows(bool connectionDead);
+    static void onFollowExitStatus(ssh_session, ssh_channel, int status, void *userdata);
+    static void onFollowExitSignal(ssh_session, ssh_channel, const char *signal, int core,
+                                   const char *message, const char *language, void *userdata);
     void failRun(const QString &reason, bool connectionDead = false);
     void refuseRun(const QString &reason);
     void finishRun();
@@ -135,6 +184,9 @@ private:
     ssh_channel_callbacks_struct m_channelCallbacks{};
     QSocketNotifier *m_notifier = nullptr; // Owned (child); only while streaming
     QTimer *m_watchdog = nullptr;          // Owned (child)
+    QTimer *m_followStep = nullptr;        // Owned (child); while a follow's step waits
+    // Freed before m_session (teardown()); unique_ptr: libssh holds their callbacks' address.
+    std::vector<std::unique_ptr<Follow>> m_follows;
 
     PublicKey m_serverKey;
     std::optional<PublicKey> m_acceptedOnce; // "connect once": automatic reconnects, until stop()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "logsourcespec.h"
 #include "sshtypes.h"
 
 #include "model/hoststate.h"
@@ -22,6 +23,12 @@ namespace twbench {
 //
 // Transports that log in (ssh) may, between start() and the stream, report the phase they are
 // in and ask questions; they then wait in the event loop for the matching answer call.
+//
+// Follows: auxiliary streams beside the probe (access logs, FollowCommand), each under an id of
+// the caller's choosing. A follow belongs to the run: it can be opened once the probe streams,
+// and every follow ends with the run (failed(), refused(), finished() or stop()) without a
+// followEnded() of its own. A follow that ends by itself (tail exits, the container stops, the
+// server refuses the channel) says followEnded() once and never disturbs the probe.
 class Transport : public QObject
 {
     Q_OBJECT
@@ -47,6 +54,20 @@ public:
     }
     virtual void provideCredentials(CredentialReply reply);
 
+    // Whether openFollow() can work at all with this transport.
+    virtual bool supportsFollows() const { return false; }
+    // Starts following; false when it cannot be started now (the probe does not stream yet, the
+    // command is invalid: FollowCommand::error()). Problems after that, even at once, come as
+    // followEnded(), never from inside this call. An id in use is closed first.
+    virtual bool openFollow(int followId, const FollowCommand &command)
+    {
+        Q_UNUSED(followId)
+        Q_UNUSED(command)
+        return false;
+    }
+    // Ends a follow without a followEnded(); unknown ids are ignored.
+    virtual void closeFollow(int followId) { Q_UNUSED(followId) }
+
 Q_SIGNALS:
     void bytesReceived(const QByteArray &data);  // the probe's stdout, in arbitrary chunks
     void stderrReceived(const QByteArray &data); // the probe's stderr, kept apart from frames
@@ -57,6 +78,12 @@ Q_SIGNALS:
     void phaseChanged(twbench::HostState phase);
     void hostKeyQuestion(const twbench::HostKeyQuestion &question);
     void credentialsNeeded(const twbench::CredentialRequest &request);
+    // A follow's output in arbitrary chunks: its stdout, and for FollowCommand::mergesStderr()
+    // its stderr too.
+    void followBytes(int followId, const QByteArray &data);
+    // A follow's stderr when it is not the log: the follower's messages ("tail: cannot open …").
+    void followStderr(int followId, const QByteArray &data);
+    void followEnded(int followId, const QString &reason); // translated
 };
 
 } // namespace twbench

@@ -67,8 +67,8 @@ protected:
             window.fromMs = sample->epochMs - 1000;
             window.toMs = sample->epochMs;
             const std::int64_t loop = 11 + random.bounded(3);
-            window.keys.append(count(QStringLiteral("172.17.0.1"), QStringLiteral("/oauth/token"),
-                                     loop));
+            window.keys.append(
+                count(QStringLiteral("172.17.0.1"), QStringLiteral("/oauth/token"), loop));
             if (burstLeft == 0 && random.bounded(20) == 0)
                 burstLeft = 2 + random.bounded(4);
             std::int64_t people = 0;
@@ -107,9 +107,8 @@ TEST_F(CallersViewTest, NamesTheTopCallerAndTheSteadyLoop)
     ASSERT_GE(shown->rowCount(), 2);
     EXPECT_EQ(shown->index(0, TopCallersModel::ClientColumn).data().toString(), u"172.17.0.1");
     EXPECT_EQ(shown->index(0, TopCallersModel::PathColumn).data().toString(), u"/oauth/token");
-    const double rate = shown->index(0, TopCallersModel::RateColumn)
-                            .data(TopCallersModel::SortRole)
-                            .toDouble();
+    const double rate =
+        shown->index(0, TopCallersModel::RateColumn).data(TopCallersModel::SortRole).toDouble();
     EXPECT_NEAR(rate, 12.0, 0.5);
 
     ASSERT_TRUE(m_view->steadyBanner()->isVisible());

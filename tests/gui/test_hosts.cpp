@@ -33,6 +33,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -243,6 +244,51 @@ TEST_F(HostsTest, HostDialogDuplicateAndLocalEdit)
     local.show();
     EXPECT_EQ(local.spec(), HostSpec::localWorkstation());
     EXPECT_FALSE(local.findChild<QLineEdit *>(QStringLiteral("addressEdit"))->isVisible());
+}
+
+TEST_F(HostsTest, HostDialogEditsAccessLogsAndRefusesBadOnes)
+{
+    HostSpec original = sshHost(QStringLiteral("orig"), QStringLiteral("web1"), 22);
+    original.logs = {
+        {LogSourceSpec::Kind::File, QStringLiteral("/var/log/nginx/access.log"),
+         QStringLiteral("combined")},
+        {LogSourceSpec::Kind::Container, QStringLiteral("api-gateway"), QStringLiteral("common")}};
+    HostDialog dialog(HostDialog::Mode::Edit, original);
+    dialog.show();
+    EXPECT_EQ(dialog.spec().logs, original.logs);
+    EXPECT_TRUE(dialog.okButton()->isEnabled()) << dialog.validationText().toStdString();
+
+    auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("accessLogsTable"));
+    ASSERT_NE(table, nullptr);
+    ASSERT_EQ(table->rowCount(), 2);
+    // A relative path cannot be followed: said at once, OK refused.
+    table->item(0, 1)->setText(QStringLiteral("logs/access.log"));
+    EXPECT_FALSE(dialog.okButton()->isEnabled());
+    EXPECT_TRUE(dialog.validationText().contains(u"1")) << dialog.validationText().toStdString();
+    table->item(0, 1)->setText(QStringLiteral("/srv/www/logs/access log with spaces.log"));
+    EXPECT_TRUE(dialog.okButton()->isEnabled()) << dialog.validationText().toStdString();
+    // A container name docker would refuse (it would be a second word of a command).
+    table->item(1, 1)->setText(QStringLiteral("api; rm -rf /"));
+    EXPECT_FALSE(dialog.okButton()->isEnabled());
+    table->item(1, 1)->setText(QStringLiteral("api-gateway"));
+    // A custom format without the groups the views need.
+    auto *format = qobject_cast<QComboBox *>(table->cellWidget(1, 2));
+    ASSERT_NE(format, nullptr);
+    format->setCurrentText(QStringLiteral("regex:^(?<who>\\S+)"));
+    EXPECT_FALSE(dialog.okButton()->isEnabled());
+    format->setCurrentText(QStringLiteral("regex:^(?<client>\\S+) \"(?<request>[^\"]*)\""));
+    EXPECT_TRUE(dialog.okButton()->isEnabled()) << dialog.validationText().toStdString();
+
+    dialog.findChild<QPushButton *>(QStringLiteral("addLogFile"))->click();
+    EXPECT_EQ(table->rowCount(), 3);
+    EXPECT_EQ(dialog.spec().logs.last().path, u"/var/log/nginx/access.log");
+    table->setCurrentCell(0, 1);
+    dialog.findChild<QPushButton *>(QStringLiteral("removeLog"))->click();
+    const QList<LogSourceSpec> logs = dialog.spec().logs;
+    ASSERT_EQ(logs.size(), 2);
+    EXPECT_EQ(logs[0].kind, LogSourceSpec::Kind::Container);
+    EXPECT_TRUE(logs[0].format.startsWith(u"regex:"));
+    screenshot(&dialog, QStringLiteral("host-dialog-logs"));
 }
 
 TEST_F(HostsTest, FingerprintComparison)
