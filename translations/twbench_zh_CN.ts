@@ -129,6 +129,25 @@
     </message>
 </context>
 <context>
+    <name>LogSourceSpec</name>
+    <message>
+        <source>The log file&apos;s path must be absolute (start with &apos;/&apos;).</source>
+        <translation>日志文件路径必须是绝对路径（以“/”开头）。</translation>
+    </message>
+    <message>
+        <source>The log file&apos;s path must not contain a NUL character.</source>
+        <translation>日志文件路径不能包含 NUL 字符。</translation>
+    </message>
+    <message>
+        <source>The log format &quot;%1&quot; cannot be used: %2</source>
+        <translation>无法使用日志格式“%1”：%2</translation>
+    </message>
+    <message>
+        <source>The docker command must not be empty.</source>
+        <translation>Docker 命令不能为空。</translation>
+    </message>
+</context>
+<context>
     <name>ParseReport</name>
     <message>
         <source>%1 of %2 lines rejected</source>
@@ -548,6 +567,29 @@
     </message>
 </context>
 <context>
+    <name>twbench::AccessLogFormat</name>
+    <message>
+        <source>The access-log pattern after &quot;regex:&quot; is empty.</source>
+        <translation>“regex:”之后的访问日志模式为空。</translation>
+    </message>
+    <message>
+        <source>The access-log pattern is not a valid regular expression: %1 (at character %2).</source>
+        <translation>访问日志模式不是有效的正则表达式：%1（第 %2 个字符处）。</translation>
+    </message>
+    <message>
+        <source>The access-log pattern has no (?&lt;client&gt;…) group: without it, requests cannot be attributed to a caller.</source>
+        <translation>访问日志模式缺少 (?&lt;client&gt;…) 分组：没有它，就无法把请求归到调用方。</translation>
+    </message>
+    <message>
+        <source>The access-log pattern needs a (?&lt;path&gt;…) or a (?&lt;request&gt;…) group.</source>
+        <translation>访问日志模式需要 (?&lt;path&gt;…) 或 (?&lt;request&gt;…) 分组。</translation>
+    </message>
+    <message>
+        <source>Unknown access-log format &quot;%1&quot;: use auto, combined, common or regex:&lt;pattern&gt;.</source>
+        <translation>未知的访问日志格式“%1”：请使用 auto、combined、common 或 regex:&lt;模式&gt;。</translation>
+    </message>
+</context>
+<context>
     <name>twbench::Attribution</name>
     <message>
         <source>network namespace %1</source>
@@ -579,23 +621,68 @@
     </message>
 </context>
 <context>
+    <name>twbench::CallersView</name>
+    <message>
+        <source>Last minute</source>
+        <translation>最近 1 分钟</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>最近 5 分钟</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>最近 15 分钟</translation>
+    </message>
+    <message>
+        <source>Last 30 minutes</source>
+        <translation>最近 30 分钟</translation>
+    </message>
+    <message>
+        <source>All access logs</source>
+        <translation>全部访问日志</translation>
+    </message>
+    <message>
+        <source>This host follows no access log. Add one under Hosts → Edit host… → Access logs: an nginx or Apache log file, or a container&apos;s output.</source>
+        <translation>此主机未跟踪任何访问日志。请在“主机 → 编辑主机… → 访问日志”中添加：nginx 或 Apache 的日志文件，或容器的输出。</translation>
+    </message>
+    <message>
+        <source>Log:</source>
+        <translation>日志：</translation>
+    </message>
+    <message>
+        <source>Over:</source>
+        <translation>统计范围：</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 lines did not match the format and were skipped</source>
+        <translation>%1：%3 行中有 %2 行与格式不符，已跳过</translation>
+    </message>
+    <message>
+        <source>%1 requests/s in total</source>
+        <translation>合计 %1 请求/s</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; calls &lt;b&gt;%2 %3&lt;/b&gt; at a steady %4/s (±%5 %) for %6 min</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 以稳定的 %4/s（±%5 %）调用 &lt;b&gt;%2 %3&lt;/b&gt;，已持续 %6 分钟</translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more steady caller(s)</source>
+        <translation>
+            <numerusform>另有 %n 个稳定调用方</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests at a near-constant rate for minutes look like a program calling in a loop, not people:</source>
+        <translation>请求速率数分钟内几乎恒定，像是程序在循环调用，而不是人在操作：</translation>
+    </message>
+</context>
+<context>
     <name>twbench::ChartsView</name>
-    <message>
-        <source>TCP connections</source>
-        <translation>TCP 连接</translation>
-    </message>
-    <message>
-        <source>sockets</source>
-        <translation>套接字数</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>%</source>
-        <translation>%</translation>
-    </message>
     <message>
         <source>Range:</source>
         <translation>时间范围：</translation>
@@ -603,10 +690,6 @@
     <message>
         <source>Waiting for samples…</source>
         <translation>正在等待采样…</translation>
-    </message>
-    <message>
-        <source>Now: TIME_WAIT %1, ESTABLISHED %2, CPU %3 %</source>
-        <translation>当前：TIME_WAIT %1，ESTABLISHED %2，CPU %3 %</translation>
     </message>
     <message>
         <source>Last 5 minutes</source>
@@ -631,6 +714,82 @@
     <message>
         <source>Everything</source>
         <translation>全部</translation>
+    </message>
+    <message>
+        <source>Current host</source>
+        <translation>当前主机</translation>
+    </message>
+    <message>
+        <source>All hosts overlaid</source>
+        <translation>叠加全部主机</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Follow the newest samples again (Esc)</source>
+        <translation>重新跟随最新采样（Esc）</translation>
+    </message>
+    <message>
+        <source>TCP states (sockets)</source>
+        <translation>TCP 状态（套接字数）</translation>
+    </message>
+    <message>
+        <source>Connection churn (per second)</source>
+        <translation>连接新建与回收（每秒）</translation>
+    </message>
+    <message>
+        <source>CPU (%, 100 = one core for a container)</source>
+        <translation>CPU（%，容器以 100 = 一个核计）</translation>
+    </message>
+    <message>
+        <source>Requests per second (access logs)</source>
+        <translation>每秒请求数（访问日志）</translation>
+    </message>
+    <message>
+        <source>Tick or untick a line to show or hide it.</source>
+        <translation>勾选或取消勾选以显示或隐藏曲线。</translation>
+    </message>
+    <message>
+        <source>This workstation</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>CPU of %1</source>
+        <translation>%1 的 CPU</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No access log followed: add one in the host&apos;s settings (Hosts → Edit host…).</source>
+        <translation>未跟踪访问日志：请在主机设置中添加（主机 → 编辑主机…）。</translation>
+    </message>
+    <message>
+        <source>Every line of this chart is switched off in the legend.</source>
+        <translation>此图的所有曲线都已在图例中关闭。</translation>
+    </message>
+    <message>
+        <source>Now: TIME_WAIT %1, ESTABLISHED %2, %3 new/s, CPU %4</source>
+        <translation>当前：TIME_WAIT %1，ESTABLISHED %2，新建 %3/s，CPU %4</translation>
+    </message>
+    <message>
+        <source>, %1 requests/s</source>
+        <translation>，%1 请求/s</translation>
     </message>
 </context>
 <context>
@@ -733,6 +892,33 @@
     <message>
         <source>Graph: %1</source>
         <translation>拓扑图：%1</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ContainerCpuTime</name>
+    <message>
+        <source>expected &quot;&lt;container id&gt; &lt;CPU microseconds&gt; &lt;source&gt;&quot; or &quot;&lt;container id&gt; - &lt;reason&gt;&quot;</source>
+        <translation>应为“&lt;容器 ID&gt; &lt;CPU 微秒数&gt; &lt;来源&gt;”或“&lt;容器 ID&gt; - &lt;原因&gt;”</translation>
+    </message>
+    <message>
+        <source>no cgroup found for it: neither its process&apos;s /proc/&lt;pid&gt;/cgroup nor a docker or podman cgroup layout names it</source>
+        <translation>找不到它的 cgroup：其进程的 /proc/&lt;pid&gt;/cgroup 和 docker、podman 的 cgroup 布局中都没有它</translation>
+    </message>
+    <message>
+        <source>its process runs in the root cgroup, whose CPU use is the whole machine&apos;s, not the container&apos;s</source>
+        <translation>其进程运行在根 cgroup 中，该 cgroup 的 CPU 用量是整台机器的，而不是容器的</translation>
+    </message>
+    <message>
+        <source>its cgroup went away since the last inventory: the container stopped or was restarted</source>
+        <translation>自上次清点以来其 cgroup 已消失：容器已停止或已重启</translation>
+    </message>
+    <message>
+        <source>its cgroup&apos;s CPU counter could not be read</source>
+        <translation>无法读取其 cgroup 的 CPU 计数器</translation>
+    </message>
+    <message>
+        <source>the probe gave a reason this version does not know</source>
+        <translation>探针给出了本版本不认识的原因</translation>
     </message>
 </context>
 <context>
@@ -1105,6 +1291,58 @@
         <source>Choose the private key</source>
         <translation>选择私钥</translation>
     </message>
+    <message>
+        <source>Access logs</source>
+        <translation>访问日志</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>File path or container</source>
+        <translation>文件路径或容器</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Followed with tail -F (survives log rotation) or docker logs -f, beside the probe. Formats: combined and common (nginx, Apache), or regex:PATTERN with named groups client, method, path or request, status and time.</source>
+        <translation>与探针一同运行，用 tail -F（日志轮转后仍能继续）或 docker logs -f 跟踪。格式：combined 和 common（nginx、Apache），或 regex:模式，使用命名分组 client、method、path 或 request、status 和 time。</translation>
+    </message>
+    <message>
+        <source>Add &amp;log file</source>
+        <translation>添加日志文件(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Add c&amp;ontainer log</source>
+        <translation>添加容器日志(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation>容器</translation>
+    </message>
+    <message>
+        <source>The log file&apos;s absolute path on the host</source>
+        <translation>日志文件在主机上的绝对路径</translation>
+    </message>
+    <message>
+        <source>The container&apos;s name or id, as docker ps shows it</source>
+        <translation>容器名称或 ID，与 docker ps 显示的一致</translation>
+    </message>
+    <message>
+        <source>Access log %1: %2</source>
+        <translation>访问日志 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>twbench::HostKeyDialog</name>
@@ -1355,6 +1593,22 @@ It is also possible that a host key has just been changed.
         <source>The probe ended.</source>
         <translation>探针已退出。</translation>
     </message>
+    <message>
+        <source>The log %1 cannot be followed: %2</source>
+        <translation>无法跟踪日志 %1：%2</translation>
+    </message>
+    <message>
+        <source>The follower of %1 says: %2</source>
+        <translation>%1 的跟踪进程报告：%2</translation>
+    </message>
+    <message>
+        <source>The log %1 could not be followed yet.</source>
+        <translation>暂时还无法跟踪日志 %1。</translation>
+    </message>
+    <message>
+        <source>This kind of host cannot follow logs.</source>
+        <translation>此类主机无法跟踪日志。</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ImportHostModel</name>
@@ -1425,6 +1679,22 @@ It is also possible that a host key has just been changed.
     <message>
         <source>Its last error output: %1</source>
         <translation>最后的错误输出：%1</translation>
+    </message>
+    <message>
+        <source>Could not start %1 to follow %2: %3</source>
+        <translation>无法启动 %1 来跟踪 %2：%3</translation>
+    </message>
+    <message>
+        <source>The follower of %1 was killed.</source>
+        <translation>%1 的跟踪进程被终止。</translation>
+    </message>
+    <message>
+        <source>The follower of %1 exited with status %2.</source>
+        <translation>%1 的跟踪进程已退出，退出码 %2。</translation>
+    </message>
+    <message>
+        <source>Its last message: %1</source>
+        <translation>最后一条消息：%1</translation>
     </message>
 </context>
 <context>
@@ -1608,6 +1878,10 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <translation>
             <numerusform>最近一张套接字表中有 %Ln 个套接字</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>C&amp;allers</source>
+        <translation>调用方(&amp;A)</translation>
     </message>
 </context>
 <context>
@@ -1868,6 +2142,42 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>Its last error output: %1</source>
         <translation>最后的错误输出：%1</translation>
     </message>
+    <message>
+        <source>Could not make a channel to follow %1 on %2: %3</source>
+        <translation>无法在 %2 上创建通道来跟踪 %1：%3</translation>
+    </message>
+    <message>
+        <source>%1 refused a channel to follow %2 (%3); sshd allows MaxSessions channels on one connection, 10 by default, the probe&apos;s included.</source>
+        <translation>%1 拒绝了用于跟踪 %2 的通道（%3）；sshd 在一个连接上最多允许 MaxSessions 个通道（默认 10 个，包括探针的通道）。</translation>
+    </message>
+    <message>
+        <source>%1 did not start following %2: %3</source>
+        <translation>%1 未开始跟踪 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1 did not start following %2 within %3 s.</source>
+        <translation>%1 未在 %3 秒内开始跟踪 %2。</translation>
+    </message>
+    <message>
+        <source>Reading the follower of %1 on %2 failed: %3</source>
+        <translation>读取 %2 上 %1 的跟踪输出失败：%3</translation>
+    </message>
+    <message>
+        <source>The follower of %1 on %2 was killed by signal %3.</source>
+        <translation>%2 上 %1 的跟踪进程被信号 %3 终止。</translation>
+    </message>
+    <message>
+        <source>The follower of %1 on %2 exited with status %3.</source>
+        <translation>%2 上 %1 的跟踪进程已退出，退出码 %3。</translation>
+    </message>
+    <message>
+        <source>The follower of %1 on %2 ended.</source>
+        <translation>%2 上 %1 的跟踪进程已结束。</translation>
+    </message>
+    <message>
+        <source>Its last message: %1</source>
+        <translation>最后一条消息：%1</translation>
+    </message>
 </context>
 <context>
     <name>twbench::Timeline</name>
@@ -1910,6 +2220,73 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>%1 entered/s</source>
         <translation>进入 %1/s</translation>
+    </message>
+    <message>
+        <source>Container CPU</source>
+        <translation>容器 CPU</translation>
+    </message>
+    <message>
+        <source>Requests/s</source>
+        <translation>请求/s</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::TopCallersModel</name>
+    <message>
+        <source>steady</source>
+        <translation>稳定</translation>
+    </message>
+    <message>
+        <source>This caller&apos;s request rate has stayed nearly constant for minutes, as a program&apos;s loop does and people do not.</source>
+        <translation>该调用方的请求速率数分钟内几乎不变：程序循环会这样，人不会。</translation>
+    </message>
+    <message>
+        <source>The address the log gives: behind a proxy or a published docker port, the proxy or the docker gateway rather than the caller itself</source>
+        <translation>日志记录的地址：若经过代理或 docker 发布端口，则是代理或 docker 网关的地址，而不是调用方本身</translation>
+    </message>
+    <message>
+        <source>Query strings are dropped and identifiers folded to {id}, so that one endpoint is one row</source>
+        <translation>去掉查询字符串并把标识符归并为 {id}，使一个接口只占一行</translation>
+    </message>
+    <message>
+        <source>Requests per second while the log was followed</source>
+        <translation>跟踪日志期间的每秒请求数</translation>
+    </message>
+    <message>
+        <source>A near-constant request rate for minutes: a program calling in a loop</source>
+        <translation>请求速率数分钟内几乎恒定：程序在循环调用</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态码</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>Requests/s</source>
+        <translation>请求/s</translation>
+    </message>
+    <message>
+        <source>Steady</source>
+        <translation>稳定</translation>
     </message>
 </context>
 <context>
