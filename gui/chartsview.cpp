@@ -5,10 +5,10 @@
 
 #include "model/docker/dockerinventory.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QComboBox>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -25,6 +25,7 @@
 #include <QValueAxis>
 
 #include <cmath>
+#include <limits>
 
 namespace twbench {
 
@@ -233,6 +234,7 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
         connect(chart, &TimeChartView::panRequested, this, &ChartsView::pan);
         connect(chart, &TimeChartView::wheelZoomRequested, this, &ChartsView::zoomAround);
         connect(chart, &TimeChartView::resetRequested, this, &ChartsView::goLive);
+        connect(chart, &TimeChartView::resized, this, [this] { m_dirty = true; });
     }
     chart(Panel::Cpu)->valueAxis()->setRange(0, 100);
 
@@ -741,22 +743,23 @@ void ChartsView::redraw()
         updateLine(line, *timeline, shiftOf(line.hostId), buckets, maxValue[size_t(line.panel)]);
     }
 
-    const QString format = m_toMs - m_fromMs > 24 * 3600 * 1000 ? QStringLiteral("MM-dd HH:mm")
-                           : m_toMs - m_fromMs > 600 * 1000     ? QStringLiteral("HH:mm")
-                                                                : QStringLiteral("HH:mm:ss");
     const bool anyRequests = std::any_of(m_lines.cbegin(), m_lines.cend(), [](const Line &line) {
         return line.panel == Panel::Requests;
     });
     for (int i = 0; i < PanelCount; ++i) {
         TimeChartView *view = m_charts[size_t(i)];
         view->setTimeRange(m_fromMs, m_toMs);
-        view->timeAxis()->setFormat(format);
-        view->timeAxis()->setTickCount(std::clamp(int(view->plotArea().width() / 110) + 1, 3, 9));
         // Whole-number labels even before the first socket: at least 0..5.
         const double top =
             niceCeiling(std::max(Panel(i) == Panel::Cpu ? 5.0 : 1.0, maxValue[size_t(i)] * 1.1));
-        view->valueAxis()->setRange(0, std::max(top, 5.0));
-        view->valueAxis()->setTickCount(view->plotArea().height() > 120 ? 6 : 3);
+        const double axisTop = std::max(top, 5.0);
+        const int ticks = view->plotArea().height() > 120 ? 6 : 3;
+        view->valueAxis()->setRange(0, axisTop);
+        view->valueAxis()->setTickCount(ticks);
+        // Whole steps print as whole numbers; 0–5 in two steps needs the half.
+        const double step = axisTop / (ticks - 1);
+        view->valueAxis()->setLabelFormat(step == std::floor(step) ? QStringLiteral("%.0f")
+                                                                   : QStringLiteral("%.1f"));
         view->setTimeLabelsVisible(i == PanelCount - 1);
         QString placeholder;
         if (Panel(i) == Panel::Requests && !anyRequests)
@@ -766,6 +769,7 @@ void ChartsView::redraw()
             placeholder = tr("Every line of this chart is switched off in the legend.");
         view->setPlaceholder(placeholder);
     }
+    alignPlotAreas();
     if (m_hoverMs)
         hoverAt(m_hoverMs);
 
@@ -797,6 +801,30 @@ void ChartsView::redraw()
             now += tr(", %1 requests/s").arg(locale.toString(requests, 'f', 1));
     }
     m_latest->setText(now);
+}
+
+void ChartsView::alignPlotAreas()
+{
+    // Each chart's labels have their own widths (0–5 vs 0–100,000 on the left; the lowest chart
+    // also has the last time label on the right): lay each out with the base margins, then
+    // narrow each plot area to the one that starts furthest right and ends furthest left.
+    qreal left = 0;
+    qreal right = std::numeric_limits<qreal>::max();
+    for (TimeChartView *view : m_charts) {
+        view->setHorizontalMargins(TimeChartView::baseMargin, TimeChartView::rightMargin);
+        view->layOutNow();
+        left = std::max(left, view->plotArea().left());
+        right = std::min(right, view->plotArea().right());
+    }
+    for (TimeChartView *view : m_charts) {
+        const int extraLeft = int(std::lround(left - view->plotArea().left()));
+        const int extraRight = int(std::lround(view->plotArea().right() - right));
+        if (extraLeft > 0 || extraRight > 0) {
+            view->setHorizontalMargins(TimeChartView::baseMargin + std::max(0, extraLeft),
+                                       TimeChartView::rightMargin + std::max(0, extraRight));
+            view->layOutNow();
+        }
+    }
 }
 
 void ChartsView::updateLine(Line &line, const Timeline &timeline, std::int64_t shiftMs, int buckets,

@@ -112,7 +112,7 @@ private:
     std::int64_t shiftOf(const QString &hostId) const;
     QString hostLabel(const QString &hostId) const;
     QString containerLabel(const QString &hostId, const QString &containerId) const;
-    void applyColors();
+    void alignPlotAreas();
     void onLegendChanged(QTreeWidgetItem *item);
     void updateWindowLabel();
     void pan(std::int64_t deltaMs);

@@ -1,8 +1,10 @@
 #include "timechartview.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QFontMetrics>
+#include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
@@ -36,11 +38,10 @@ TimeChartView::TimeChartView(const QString &title, QWidget *parent)
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
     chart->legend()->hide(); // ChartsView's legend toggles the series of every chart
-    chart->setMargins(QMargins(0, 0, 0, 0));
+    chart->setMargins(QMargins(baseMargin, 0, rightMargin, 0));
     chart->setBackgroundRoundness(0);
-    m_timeAxis = new QDateTimeAxis(chart);
-    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
-    m_timeAxis->setTickCount(7);
+    m_timeAxis = new QCategoryAxis(chart);
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis = new QValueAxis(chart);
     m_valueAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_valueAxis->setRange(0, 10);
@@ -76,20 +77,70 @@ TimeChartView::TimeChartView(const QString &title, QWidget *parent)
     m_placeholder = scene->addSimpleText(QString());
     m_placeholder->setBrush(QColor(120, 120, 120));
     m_placeholder->setZValue(overlayZ);
+    connect(chart, &QChart::plotAreaChanged, this, [this] { placeOverlays(); });
 }
 
 TimeChartView::~TimeChartView() = default;
 
 void TimeChartView::setTimeRange(std::int64_t fromMs, std::int64_t toMs)
 {
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs),
-                         QDateTime::fromMSecsSinceEpoch(std::max(toMs, fromMs + 1)));
+    toMs = std::max(toMs, fromMs + 1);
+    m_timeAxis->setRange(double(fromMs), double(toMs));
+    placeTimeTicks();
     placeOverlays();
 }
 
 void TimeChartView::setTimeLabelsVisible(bool visible)
 {
     m_timeAxis->setLabelsVisible(visible);
+}
+
+std::pair<std::int64_t, std::int64_t> TimeChartView::timeRange() const
+{
+    return {std::int64_t(std::llround(m_timeAxis->min())),
+            std::int64_t(std::llround(m_timeAxis->max()))};
+}
+
+void TimeChartView::placeTimeTicks()
+{
+    // Round times (…:00, …:30, whole hours), in local time, about every 110 pixels: a
+    // QDateTimeAxis would put its ticks at the range's ends, so a sliding live window would
+    // show 09:03:46, 09:04:24 … and move them every second.
+    static constexpr std::int64_t second = 1000;
+    static constexpr std::int64_t minute = 60 * second;
+    static constexpr std::int64_t hour = 60 * minute;
+    static constexpr std::int64_t steps[] = {
+        second,     2 * second, 5 * second,  10 * second, 15 * second, 30 * second,   minute,
+        2 * minute, 5 * minute, 10 * minute, 15 * minute, 30 * minute, hour,          2 * hour,
+        3 * hour,   6 * hour,   12 * hour,   24 * hour,   48 * hour,   7 * 24 * hour,
+    };
+    const auto [fromMs, toMs] = timeRange();
+    const qreal width = std::max<qreal>(100, chart()->plotArea().width());
+    const std::int64_t wanted =
+        (toMs - fromMs) / std::max<std::int64_t>(2, std::int64_t(width / 110));
+    std::int64_t step = steps[std::size(steps) - 1];
+    for (const std::int64_t candidate : steps) {
+        if (candidate >= wanted) {
+            step = candidate;
+            break;
+        }
+    }
+    const bool spansDays = toMs - fromMs > 24 * hour;
+    const QString format = step >= 24 * hour ? QStringLiteral("MM-dd")
+                           : spansDays       ? QStringLiteral("MM-dd HH:mm")
+                           : step < minute   ? QStringLiteral("HH:mm:ss")
+                                             : QStringLiteral("HH:mm");
+
+    const QStringList old = m_timeAxis->categoriesLabels();
+    for (const QString &label : old)
+        m_timeAxis->remove(label);
+    m_timeAxis->setStartValue(double(fromMs));
+    // Rounded in local time, so hour ticks land on local hours in a +05:30 zone too.
+    const std::int64_t offset =
+        std::int64_t(QDateTime::fromMSecsSinceEpoch(fromMs).offsetFromUtc()) * 1000;
+    std::int64_t tick = ((fromMs + offset + step - 1) / step) * step - offset;
+    for (int count = 0; tick <= toMs && count < 64; tick += step, ++count)
+        m_timeAxis->append(QDateTime::fromMSecsSinceEpoch(tick).toString(format), double(tick));
 }
 
 QRectF TimeChartView::plotArea() const
@@ -100,8 +151,8 @@ QRectF TimeChartView::plotArea() const
 qreal TimeChartView::sceneXAt(std::int64_t ms) const
 {
     const QRectF area = chart()->plotArea();
-    const double from = double(m_timeAxis->min().toMSecsSinceEpoch());
-    const double to = double(m_timeAxis->max().toMSecsSinceEpoch());
+    const double from = m_timeAxis->min();
+    const double to = m_timeAxis->max();
     if (to <= from)
         return area.left();
     return area.left() + (double(ms) - from) / (to - from) * area.width();
@@ -116,8 +167,8 @@ std::int64_t TimeChartView::timeAt(qreal x) const
 {
     const QRectF area = chart()->plotArea();
     const qreal sceneX = mapToScene(QPoint(int(std::lround(x)), 0)).x();
-    const double from = double(m_timeAxis->min().toMSecsSinceEpoch());
-    const double to = double(m_timeAxis->max().toMSecsSinceEpoch());
+    const double from = m_timeAxis->min();
+    const double to = m_timeAxis->max();
     const double share = area.width() > 0 ? (sceneX - area.left()) / area.width() : 0;
     return std::int64_t(std::llround(from + std::clamp(share, 0.0, 1.0) * (to - from)));
 }
@@ -143,16 +194,24 @@ void TimeChartView::setCursorTime(std::optional<std::int64_t> ms)
 
 void TimeChartView::setPlaceholder(const QString &text)
 {
-    m_placeholder->setText(text);
+    m_placeholderText = text;
     placeOverlays();
 }
 
-void TimeChartView::placePlotArea()
+void TimeChartView::setHorizontalMargins(int left, int right)
 {
-    const QSizeF size = chart()->size();
-    chart()->setPlotArea(QRectF(leftMargin, topMargin,
-                                std::max(10.0, size.width() - leftMargin - rightMargin),
-                                std::max(10.0, size.height() - topMargin - bottomMargin)));
+    QMargins margins = chart()->margins();
+    if (margins.left() == left && margins.right() == right)
+        return;
+    margins.setLeft(left);
+    margins.setRight(right);
+    chart()->setMargins(margins);
+}
+
+void TimeChartView::layOutNow()
+{
+    if (QGraphicsLayout *layout = chart()->layout())
+        layout->activate();
 }
 
 void TimeChartView::placeOverlays()
@@ -205,6 +264,10 @@ void TimeChartView::placeOverlays()
         m_cursor->hide();
     }
 
+    // Elided to the plot area: a narrow chart must not spill its message over the axes.
+    m_placeholder->setText(
+        QFontMetrics(m_placeholder->font())
+            .elidedText(m_placeholderText, Qt::ElideRight, int(std::max(0.0, area.width() - 8))));
     const QRectF text = m_placeholder->boundingRect();
     m_placeholder->setPos(area.center().x() - text.width() / 2,
                           area.center().y() - text.height() / 2);
@@ -214,8 +277,7 @@ void TimeChartView::placeOverlays()
 void TimeChartView::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event); // resizes the chart to the view
-    placePlotArea();
-    placeOverlays();
+    emit resized();
 }
 
 void TimeChartView::mousePressEvent(QMouseEvent *event)

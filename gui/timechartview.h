@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-class QDateTimeAxis;
+class QCategoryAxis;
 class QGraphicsLineItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
@@ -18,8 +18,8 @@ namespace twbench {
 // the shared time window. It does not own the window: it reports gestures as signals in axis
 // milliseconds, and ChartsView sets the same range on every chart.
 //
-// The plot area is placed by hand, the same in every chart (fixed left and right margins), so
-// the stacked charts' time axes line up to the pixel whatever their value labels' widths.
+// The stacked charts' plot areas line up to the pixel: ChartsView widens the left margin of the
+// charts whose labels are narrower (setHorizontalMargins), after laying them out (layOutNow).
 //
 // Gestures: drag with the left button to zoom to a span; drag with the right or middle button
 // (or Shift + left) to pan; the wheel zooms around the pointer; a double click resets to live.
@@ -32,7 +32,10 @@ public:
     explicit TimeChartView(const QString &title, QWidget *parent = nullptr);
     ~TimeChartView() override;
 
-    QDateTimeAxis *timeAxis() const { return m_timeAxis; }
+    // A category axis over epoch milliseconds, one category per round time: labels and grid
+    // lines at 09:04:00, 09:05:00 … rather than at the range's ends.
+    QCategoryAxis *timeAxis() const { return m_timeAxis; }
+    std::pair<std::int64_t, std::int64_t> timeRange() const;
     QValueAxis *valueAxis() const { return m_valueAxis; }
 
     void setTimeRange(std::int64_t fromMs, std::int64_t toMs);
@@ -52,10 +55,13 @@ public:
     // A line of text in the middle of the plot area while it has nothing to draw.
     void setPlaceholder(const QString &text);
 
-    static constexpr int leftMargin = 64;   // room for "100 k" labels
-    static constexpr int rightMargin = 34;  // half of the last time label
-    static constexpr int topMargin = 26;    // the title
-    static constexpr int bottomMargin = 26; // the time labels
+    void setHorizontalMargins(int left, int right);
+    // Lays the chart out at once (Qt Charts defers it to the event loop), so plotArea() is
+    // current.
+    void layOutNow();
+
+    static constexpr int baseMargin = 4;
+    static constexpr int rightMargin = 24;  // half of the last time label
     static constexpr int minimumDragPx = 6; // shorter drags are clicks
 
 Q_SIGNALS:
@@ -65,6 +71,7 @@ Q_SIGNALS:
     void panRequested(std::int64_t deltaMs);
     void wheelZoomRequested(std::int64_t aroundMs, double factor);
     void resetRequested();
+    void resized();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -80,11 +87,11 @@ protected:
 private:
     enum class Drag : std::uint8_t { None, Zoom, Pan };
 
-    void placePlotArea();
     void placeOverlays();
+    void placeTimeTicks();
     qreal sceneXAt(std::int64_t ms) const;
 
-    QDateTimeAxis *m_timeAxis = nullptr; // Owned by the chart.
+    QCategoryAxis *m_timeAxis = nullptr; // Owned by the chart.
     QValueAxis *m_valueAxis = nullptr;   // Owned by the chart.
     // Owned by the chart's scene.
     QGraphicsLineItem *m_crosshair = nullptr;
@@ -95,6 +102,7 @@ private:
     QGraphicsLineItem *m_cursor = nullptr;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
 
+    QString m_placeholderText;
     std::optional<std::int64_t> m_crosshairMs;
     std::optional<std::pair<std::int64_t, std::int64_t>> m_markedRange;
     std::optional<std::int64_t> m_cursorMs;

@@ -284,12 +284,16 @@ HostSamplePtr HostWorker::withLogWindows(HostSamplePtr built)
     sample->logs.reserve(qsizetype(m_logs.size()));
     for (const std::unique_ptr<LogFollow> &follow : m_logs) {
         const QString error = windowError(*follow);
+        // A follow opened inside this interval read only its end: a rate over the whole
+        // interval would dip towards zero at every (re)open. Its window is given no span.
+        const std::int64_t windowFromMs = std::exchange(follow->openedInWindow, false) ? toMs
+                                                                                        : fromMs;
         if (follow->aggregator) {
-            sample->logs.append(follow->aggregator->take(fromMs, toMs, error));
+            sample->logs.append(follow->aggregator->take(windowFromMs, toMs, error));
         } else {
             LogWindow window;
             window.sourceId = follow->spec.id();
-            window.fromMs = fromMs;
+            window.fromMs = windowFromMs;
             window.toMs = toMs;
             window.error = error;
             sample->logs.append(window);
@@ -375,6 +379,7 @@ void HostWorker::openFollow(int index)
     follow.everOpened = true;
     follow.openedAtClock = m_clock.elapsed();
     follow.openedAtSampleMs = remoteNowMs();
+    follow.openedInWindow = true;
 }
 
 void HostWorker::closeFollows()

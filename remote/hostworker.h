@@ -153,6 +153,9 @@ private:
         qint64 reopenAtMs = 0;                 // m_clock time before which it is not opened again
         qint64 openedAtClock = 0;              // m_clock time of the last open
         std::int64_t openedAtSampleMs = 0;     // remoteNowMs() at the last open
+        // Opened since the last sample: the next window covers only part of its interval (the
+        // follower started reading somewhere inside it), so it gives counts but no rate.
+        bool openedInWindow = false;
         std::optional<DockerLogTime> lastSeen; // containers: the last line's stamp
     };
     void openFollows();

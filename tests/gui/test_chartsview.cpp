@@ -9,7 +9,6 @@
 #include "remote/hostspec.h"
 
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLineSeries>
 #include <QSettings>
 #include <QStandardPaths>
@@ -206,8 +205,7 @@ TEST_F(ChartsViewTest, DragZoomsPanMovesAndEscapeGoesLive)
     EXPECT_LT(to - from, (liveTo - liveFrom) * 3 / 4);
     // Every chart shows the same window.
     for (int i = 0; i < ChartsView::PanelCount; ++i) {
-        EXPECT_EQ(m_view->chart(ChartsView::Panel(i))->timeAxis()->min().toMSecsSinceEpoch(), from);
-        EXPECT_EQ(m_view->chart(ChartsView::Panel(i))->timeAxis()->max().toMSecsSinceEpoch(), to);
+        EXPECT_EQ(m_view->chart(ChartsView::Panel(i))->timeRange(), std::make_pair(from, to));
     }
 
     // The arrow keys pan by a tenth of the window, keeping its width.
@@ -251,4 +249,24 @@ TEST_F(ChartsViewTest, EachSegmentIsDownsampledToThePixels)
         EXPECT_LE(line->count(), 2 * std::max(50, width) + 2);
     }
     EXPECT_GT(m_view->pointCount(Metric::TimeWait), width / 2);
+}
+
+TEST_F(ChartsViewTest, PlotAreasLineUpAndFollowAResize)
+{
+    feed(QStringLiteral("alpha"), 120, 0, 100000); // six-digit labels on the states chart only
+    for (const QSize size : {QSize(1200, 800), QSize(700, 600), QSize(1500, 900)}) {
+        m_view->resize(size);
+        QTest::qWait(20);
+        m_view->redrawNow();
+        const QRectF first = m_view->chart(ChartsView::Panel::States)->plotArea();
+        for (int i = 1; i < ChartsView::PanelCount; ++i) {
+            const QRectF area = m_view->chart(ChartsView::Panel(i))->plotArea();
+            EXPECT_NEAR(area.left(), first.left(), 1.0) << i << " at " << size.width();
+            EXPECT_NEAR(area.right(), first.right(), 1.0) << i << " at " << size.width();
+        }
+        // The chart fits its view: nothing drawn beyond the widget's right edge.
+        TimeChartView *chart = m_view->chart(ChartsView::Panel::States);
+        EXPECT_LE(first.right(), chart->viewport()->width()) << size.width();
+        EXPECT_GT(first.width(), chart->viewport()->width() / 2) << size.width();
+    }
 }
