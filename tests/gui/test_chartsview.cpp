@@ -5,6 +5,7 @@
 #include "gui/chartsview.h"
 #include "gui/timechartview.h"
 #include "gui/workbench.h"
+#include "model/docker/dockerinventory.h"
 #include "model/timeline.h"
 #include "remote/hostspec.h"
 
@@ -269,4 +270,37 @@ TEST_F(ChartsViewTest, PlotAreasLineUpAndFollowAResize)
         EXPECT_LE(first.right(), chart->viewport()->width()) << size.width();
         EXPECT_GT(first.width(), chart->viewport()->width() / 2) << size.width();
     }
+}
+
+TEST_F(ChartsViewTest, EachContainerGetsItsCpuLineNamedFromTheInventory)
+{
+    const QString web = QString(64, u'a');
+    auto inventory = std::make_shared<DockerInventory>();
+    Container container;
+    container.id = web;
+    container.name = QStringLiteral("shop-api-1\u202e\u001b[31m"); // hostile: bidi and ANSI
+    container.running = true;
+    inventory->containers.push_back(container);
+    const std::int64_t start = QDateTime::currentMSecsSinceEpoch() - 60000;
+    for (int i = 0; i < 60; ++i) {
+        auto sample = std::const_pointer_cast<HostSample>(
+            makeSample(QStringLiteral("alpha"), std::uint64_t(i + 1), start + 1000LL * i, 10, 10));
+        ContainerCpuTime cpu;
+        cpu.containerId = web;
+        cpu.usageUsec = 5'000'000ULL + 400'000ULL * std::uint64_t(i); // 40 % of one core
+        cpu.source = QStringLiteral("v2-pid");
+        sample->containerCpu = {cpu};
+        sample->onlineCpus = 2;
+        if (i == 0)
+            sample->docker = inventory;
+        m_workbench->onSample(QStringLiteral("alpha"), sample);
+    }
+    m_view->redrawNow();
+    EXPECT_TRUE(m_view->lineKeys().contains(QStringLiteral("alpha|container_cpu|") + web));
+    EXPECT_GE(m_view->pointCount(Metric::ContainerCpu), 50);
+    const QString values = m_view->valuesAt(ChartsView::Panel::Cpu, start + 30000);
+    EXPECT_TRUE(values.contains(QStringLiteral("shop-api-1"))) << values.toStdString();
+    EXPECT_FALSE(values.contains(QChar(0x202e))) << "a bidi override reached the screen";
+    EXPECT_FALSE(values.contains(QChar(0x1b))) << "an escape reached the screen";
+    EXPECT_TRUE(values.contains(QLocale().toString(40.0, 'f', 1))) << values.toStdString();
 }
