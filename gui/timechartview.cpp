@@ -232,7 +232,10 @@ void TimeChartView::placeOverlays()
             if (left + box.width() > area.right())
                 left = x - 8 - box.width();
             left = std::max(left, area.left());
-            const qreal top = area.top() + 2;
+            // Below the title when it fits; in a short chart, moved up over the title rather
+            // than cut off at the bottom.
+            const qreal bottom = chart()->size().height();
+            const qreal top = std::max(0.0, std::min(area.top() + 2, bottom - box.height() - 1));
             m_values->setPos(left, top);
             m_valuesBackground->setRect(QRectF(left, top, box.width(), box.height()));
             m_values->show();

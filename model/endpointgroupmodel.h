@@ -88,8 +88,6 @@ public:
 private:
     using Row = GroupRow;
 
-    void sortToOrder();
-
     Grouping m_grouping = Grouping::LocalEndpoint;
 };
 

@@ -4,6 +4,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 namespace twbench {
@@ -157,6 +158,43 @@ protected:
     {
         for (size_t row = first; row < m_rows.size(); ++row)
             m_index.insert(m_rows[row].key(), int(row));
+    }
+
+    // Puts the rows in the order of their `order` member (the position the update gave them),
+    // under one layout change that carries persistent indexes (the selection) along; nothing
+    // when they are in order already. Only models whose Row has `order` call it.
+    void sortToOrder()
+    {
+        const auto byOrder = [](const Row &a, const Row &b) {
+            return a.order < b.order;
+        };
+        if (std::is_sorted(m_rows.begin(), m_rows.end(), byOrder))
+            return;
+
+        emit this->layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        // oldRows[newRow] = oldRow
+        std::vector<int> oldRows(m_rows.size());
+        std::iota(oldRows.begin(), oldRows.end(), 0);
+        std::sort(oldRows.begin(), oldRows.end(), [this](int a, int b) {
+            return m_rows[size_t(a)].order < m_rows[size_t(b)].order;
+        });
+        std::vector<int> newRowOf(m_rows.size());
+        std::vector<Row> reordered;
+        reordered.reserve(m_rows.size());
+        for (size_t newRow = 0; newRow < oldRows.size(); ++newRow) {
+            newRowOf[size_t(oldRows[newRow])] = int(newRow);
+            reordered.push_back(std::move(m_rows[size_t(oldRows[newRow])]));
+        }
+        m_rows = std::move(reordered);
+
+        const QModelIndexList from = this->persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &index : from)
+            to.append(this->createIndex(newRowOf[size_t(index.row())], index.column()));
+        this->changePersistentIndexList(from, to);
+        reindexFrom(0);
+        emit this->layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     }
 
     // Empties the model with a reset.

@@ -213,37 +213,4 @@ void TopCallersModel::setRows(const QList<AccessLogStats::CallerRow> &rows)
     sortToOrder();
 }
 
-void TopCallersModel::sortToOrder()
-{
-    const auto byOrder = [](const Row &a, const Row &b) {
-        return a.order < b.order;
-    };
-    if (std::is_sorted(m_rows.begin(), m_rows.end(), byOrder))
-        return;
-
-    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    // oldRows[newRow] = oldRow
-    std::vector<int> oldRows(m_rows.size());
-    std::iota(oldRows.begin(), oldRows.end(), 0);
-    std::sort(oldRows.begin(), oldRows.end(),
-              [this](int a, int b) { return m_rows[size_t(a)].order < m_rows[size_t(b)].order; });
-    std::vector<int> newRowOf(m_rows.size());
-    std::vector<Row> reordered;
-    reordered.reserve(m_rows.size());
-    for (size_t newRow = 0; newRow < oldRows.size(); ++newRow) {
-        newRowOf[size_t(oldRows[newRow])] = int(newRow);
-        reordered.push_back(std::move(m_rows[size_t(oldRows[newRow])]));
-    }
-    m_rows = std::move(reordered);
-
-    const QModelIndexList from = persistentIndexList();
-    QModelIndexList to;
-    to.reserve(from.size());
-    for (const QModelIndex &index : from)
-        to.append(createIndex(newRowOf[size_t(index.row())], index.column()));
-    changePersistentIndexList(from, to);
-    reindexFrom(0);
-    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-}
-
 } // namespace twbench

@@ -80,8 +80,6 @@ public:
 
 private:
     using Row = TopCallerRow;
-
-    void sortToOrder();
 };
 
 } // namespace twbench
