@@ -59,9 +59,9 @@ const RangeChoice rangeChoices[] = {
 QString metricId(Metric metric)
 {
     static const char *const ids[] = {
-        "time_wait",         "established",   "close_wait", "syn_recv",   "new_connections",
-        "time_wait_entered", "cpu_total",     "cpu_user",   "cpu_system", "cpu_iowait",
-        "cpu_steal",         "container_cpu", "requests",
+        "time_wait",         "established",        "close_wait",    "syn_recv", "new_connections",
+        "time_wait_entered", "time_wait_overflow", "cpu_total",     "cpu_user", "cpu_system",
+        "cpu_iowait",        "cpu_steal",          "container_cpu", "requests",
     };
     static_assert(std::size(ids) == Timeline::MetricCount);
     return QLatin1StringView(ids[int(metric)]);
@@ -82,6 +82,8 @@ QColor metricColor(Metric metric)
         return QColor(0x2c, 0xa0, 0x2c);
     case Metric::TimeWaitPerSec:
         return QColor(0xd6, 0x27, 0x28);
+    case Metric::TimeWaitOverflowPerSec:
+        return QColor(0x7f, 0x00, 0x00);
     case Metric::CpuTotal:
         return QColor(0x2c, 0x2c, 0x2c);
     case Metric::CpuUser:
@@ -154,6 +156,7 @@ ChartsView::Panel panelOf(Metric metric)
         return ChartsView::Panel::States;
     case Metric::NewConnectionsPerSec:
     case Metric::TimeWaitPerSec:
+    case Metric::TimeWaitOverflowPerSec:
         return ChartsView::Panel::Churn;
     case Metric::CpuTotal:
     case Metric::CpuUser:
@@ -211,7 +214,8 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
     const QStringList hidden =
         settings
             .value(hiddenSettingsKey,
-                   QStringList{QStringLiteral("cpu_iowait|"), QStringLiteral("cpu_steal|")})
+                   QStringList{QStringLiteral("cpu_iowait|"), QStringLiteral("cpu_steal|"),
+                               QStringLiteral("time_wait_overflow|")})
             .toStringList();
     m_hiddenSeries = QSet<QString>(hidden.begin(), hidden.end());
 
@@ -634,6 +638,7 @@ QString ChartsView::formatValue(Metric metric, double value) const
         return tr("%1 %").arg(locale.toString(value, 'f', 1));
     case Metric::NewConnectionsPerSec:
     case Metric::TimeWaitPerSec:
+    case Metric::TimeWaitOverflowPerSec:
     case Metric::RequestsPerSec:
         break;
     }

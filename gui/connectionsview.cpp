@@ -264,4 +264,10 @@ void ConnectionsView::updateCount()
             .arg(locale.toString(m_proxy->rowCount()), locale.toString(m_model->rowCount())));
 }
 
+void ConnectionsView::setTextFilter(const QString &text)
+{
+    clearGroup();
+    m_textFilter->setText(text);
+}
+
 } // namespace twbench

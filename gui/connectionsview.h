@@ -42,6 +42,8 @@ public:
     // Shows only these sockets (a node or an edge picked in the topology graph), same way back.
     void showSockets(const QSet<SocketKey> &keys, const QString &display);
     void clearGroup();
+    // Puts `text` into the text filter (a finding's endpoint), as if typed.
+    void setTextFilter(const QString &text);
 
     // Shows a table with its host's inventory and namespace map (the Container column and
     // filter, per-namespace sides). What the workbench's tables go through; public for tests.

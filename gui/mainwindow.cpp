@@ -5,6 +5,8 @@
 #include "connectionsview.h"
 #include "credentialdialog.h"
 #include "endpointsview.h"
+#include "findingsrunner.h"
+#include "findingsview.h"
 #include "hostdialog.h"
 #include "hostitemdelegate.h"
 #include "hostkeydialog.h"
@@ -52,8 +54,15 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_endpoints = new EndpointsView(workbench, m_tabs);
     m_connections = new ConnectionsView(workbench, m_tabs);
     m_charts = new ChartsView(workbench, m_tabs);
-    // Endpoints first: the grouped view answers the first question ("which endpoint holds the
+    // Findings first: twbench's conclusions, each pointing at its evidence in the other views.
+    // Then Endpoints: the grouped view answers the first question ("which endpoint holds the
     // TIME_WAITs?") that operators otherwise ask netstat | sort | uniq -c.
+    m_findingsRunner = new FindingsRunner(workbench, this);
+    m_findings = new FindingsView(workbench, m_findingsRunner, m_tabs);
+    m_tabs->addTab(m_findings, m_findings->tabTitle());
+    connect(m_findings, &FindingsView::tabTitleChanged, this, [this](const QString &title) {
+        m_tabs->setTabText(m_tabs->indexOf(m_findings), title);
+    });
     m_tabs->addTab(m_endpoints, tr("&Endpoints"));
     m_tabs->addTab(m_connections, tr("&Connections"));
     m_callers = new CallersView(workbench, m_tabs);
@@ -88,6 +97,13 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     connect(m_topology, &TopologyView::pickCleared, m_connections, &ConnectionsView::clearGroup);
     connect(m_connections, &ConnectionsView::selectedSocketsChanged, m_topology,
             &TopologyView::highlightSockets);
+
+    connect(m_findings, &FindingsView::findingSelected, this, &MainWindow::showFindingEvidence);
+    connect(m_findings, &FindingsView::showConnectionsRequested, this,
+            [this](const Finding &finding) {
+                showFindingEvidence(finding);
+                m_tabs->setCurrentWidget(m_connections);
+            });
 
     connect(m_endpoints, &EndpointsView::drillDown, this,
             [this](Grouping grouping, const GroupKey &key, const QString &display) {
@@ -633,6 +649,19 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     event->accept();
+}
+
+void MainWindow::showFindingEvidence(const Finding &finding)
+{
+    // The evidence is the finding's host's: the views follow the current host.
+    if (!finding.hostId.isEmpty() && finding.hostId != m_workbench->currentHost()) {
+        const int row = m_workbench->hostListModel()->rowOf(finding.hostId);
+        if (row >= 0)
+            selectHostRow(row);
+    }
+    m_topology->highlightEdges(finding.topologyEdges);
+    m_charts->markRange(finding.timeRange);
+    m_connections->setTextFilter(finding.tableFilter); // empty: the filter of the last one goes
 }
 
 } // namespace twbench

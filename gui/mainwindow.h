@@ -20,6 +20,9 @@ namespace twbench {
 
 class ChartsView;
 class CallersView;
+class FindingsRunner;
+class FindingsView;
+struct Finding;
 class ConnectionsView;
 class CredentialDialog;
 class HostKeyDialog;
@@ -41,6 +44,10 @@ public:
     // For tests and screenshots.
     ConnectionsView *connectionsView() const { return m_connections; }
     CallersView *callersView() const { return m_callers; }
+    FindingsView *findingsView() const { return m_findings; }
+    FindingsRunner *findingsRunner() const { return m_findingsRunner; }
+    // Points the graph, the charts and the connection table at the finding's evidence.
+    void showFindingEvidence(const twbench::Finding &finding);
     EndpointsView *endpointsView() const { return m_endpoints; }
     ChartsView *chartsView() const { return m_charts; }
     TopologyView *topologyView() const { return m_topology; }
@@ -86,6 +93,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     ConnectionsView *m_connections = nullptr;
     CallersView *m_callers = nullptr;
+    FindingsRunner *m_findingsRunner = nullptr; // Owned (child).
+    FindingsView *m_findings = nullptr;
     EndpointsView *m_endpoints = nullptr;
     ChartsView *m_charts = nullptr;
     TopologyView *m_topology = nullptr;

@@ -1096,6 +1096,15 @@ void TopologyView::highlightSockets(const QList<SocketKey> &keys)
     applyHighlight();
 }
 
+void TopologyView::highlightEdges(const QStringList &edgeIds)
+{
+    // Kept even before the frame that has them is shown: onJobFinished() keeps the highlighted
+    // ids that the new frame still has.
+    m_highlighted = QSet<QString>(edgeIds.begin(), edgeIds.end());
+    if (m_frame)
+        applyHighlight();
+}
+
 QStringList TopologyView::highlightedEdges() const
 {
     QStringList ids(m_highlighted.begin(), m_highlighted.end());

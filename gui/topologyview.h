@@ -111,6 +111,8 @@ public:
 
     // Highlights the edges that hold any of these sockets (the table's selection).
     void highlightSockets(const QList<SocketKey> &keys);
+    // Highlights these edges by id (a finding's evidence).
+    void highlightEdges(const QStringList &edgeIds);
     QStringList highlightedEdges() const;
 
 signals:

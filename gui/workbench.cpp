@@ -1,6 +1,8 @@
 #include "workbench.h"
 
 #include <QDateTime>
+#include <QThreadPool>
+#include <QTimer>
 
 #include "passwordvault.h"
 
@@ -12,6 +14,10 @@
 #include "remote/sshsession.h"
 
 #include <algorithm>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace twbench {
 
@@ -47,6 +53,18 @@ Workbench::Workbench(QObject *parent)
     connect(m_fleet, &Fleet::statusChanged, this, &Workbench::onStatus);
     connect(m_fleet, &Fleet::hostKeyQuestion, this, &Workbench::onHostKeyQuestion);
     connect(m_fleet, &Fleet::credentialsNeeded, this, &Workbench::onCredentialsNeeded);
+
+#ifdef __GLIBC__
+    // glibc keeps what worker threads freed in their own arenas: after a burst of big tables
+    // (100k sockets parsed, grouped and diffed on four threads) a session measured 600 MB
+    // resident for 117 MB in use. Handing the free pages back once a minute keeps the resident
+    // size near what is used; on a pool thread, since a big heap takes milliseconds to walk.
+    auto *trimTimer = new QTimer(this);
+    trimTimer->setInterval(60 * 1000);
+    connect(trimTimer, &QTimer::timeout, this,
+            [] { QThreadPool::globalInstance()->start([] { malloc_trim(0); }); });
+    trimTimer->start();
+#endif
 }
 
 Workbench::~Workbench()

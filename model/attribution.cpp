@@ -139,6 +139,13 @@ EndpointOwner Attribution::ownerOfNamespace(std::uint64_t netns) const
 
 EndpointOwner Attribution::ownerOfLocal(const Socket &socket) const
 {
+    // In the host's namespace, a socket bound to an address the inventory gives a container
+    // is that container's (see ownerOfAddress).
+    if (isHostNamespace(socket.netns)) {
+        const int container = containerOfAddress(socket.local.address);
+        if (container >= 0 && netnsOfContainer(container) == 0)
+            return {OwnerKind::Container, container, {}, 0, 0, {}};
+    }
     // ss -p is read in the host's namespace only: a container's pid would be a host pid anyway.
     if (socket.pid != 0 && isHostNamespace(socket.netns)) {
         const auto it = m_snapshot.processNames.constFind(socket.pid);
@@ -151,15 +158,19 @@ EndpointOwner Attribution::ownerOfLocal(const Socket &socket) const
 EndpointOwner Attribution::ownerOfAddress(const IpAddress &address,
                                           std::uint64_t seenFromNetns) const
 {
-    // A namespace's loopback never leaves it.
-    if (address.isLoopback())
-        return ownerOfNamespace(seenFromNetns);
+    // What the inventory names comes first: docker never hands out a loopback address, so for
+    // real containers the order does not matter, but a runtime that puts containers on
+    // 127.x.y.z addresses of the host's namespace (and the lab that stands in for one) means
+    // those containers, not the host.
     const auto gateway = m_gatewayNetwork.constFind(address);
     if (gateway != m_gatewayNetwork.cend())
         return {OwnerKind::Gateway, -1, *gateway, 0, 0, {}};
     const int container = containerOfAddress(address);
     if (container >= 0)
         return {OwnerKind::Container, container, {}, 0, 0, {}};
+    // A namespace's loopback never leaves it.
+    if (address.isLoopback())
+        return ownerOfNamespace(seenFromNetns);
     if (hostAddresses().contains(address))
         return {OwnerKind::Host, -1, {}, 0, 0, {}};
     for (const DockerNetwork &network : m_inventory.networks) {

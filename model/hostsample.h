@@ -6,6 +6,7 @@
 #include "cputimes.h"
 #include "docker/dockerinventory.h"
 #include "kernelcounters.h"
+#include "kernellimits.h"
 #include "snapshot.h"
 
 #include <QList>
@@ -44,11 +45,17 @@ struct HostSample
     // The host's online CPUs as the probe counted them at start (hello cpus=); 0 when unknown.
     // 100 % of containerCpuPercent() is one of them.
     int onlineCpus = 0;
+    // The kernel's TIME_WAIT limits as the probe read them at start (hello portrange=,
+    // twbuckets=, twreuse=); each unknown when the probe could not read it (or is older).
+    KernelLimits limits;
     // With every table: which namespace belongs to which container, and which namespaces the
     // probe knew of but could not read. The table's sockets carry their netns.
     std::shared_ptr<const NamespaceMap> namespaces;
-    // One window per configured access-log source: the requests it logged since the previous
-    // sample (empty when the host follows no log).
+    // The access logs' windows, in time order per source: the requests each logged since the
+    // previous sample. A source's first open also reads back its recent past: that sample
+    // carries the history first, one window per 10 s bin, then the live window; while the
+    // read-back is arriving (30 s at most) the source has no window. Empty when the host
+    // follows no log.
     QList<LogWindow> logs;
     QList<SourceIssue> issues;
 };

@@ -296,6 +296,7 @@ bool Timeline::add(const HostSample &sample)
     if (active && passive)
         opens = *active + *passive;
     const std::optional<std::int64_t> timeWaitsEnded = sample.counters.value(counter::TwCreated);
+    const std::optional<std::int64_t> overflows = sample.counters.value(counter::TwOverflow);
 
     if (haveInterval) {
         const double seconds = double(now - m_previous->epochMs) / 1000.0;
@@ -309,6 +310,7 @@ bool Timeline::add(const HostSample &sample)
         };
         rate(Metric::NewConnectionsPerSec, m_previous->opens, opens);
         rate(Metric::TimeWaitPerSec, m_previous->timeWaitsEnded, timeWaitsEnded);
+        rate(Metric::TimeWaitOverflowPerSec, m_previous->overflows, overflows);
 
         const ProcStat &before = m_previous->procStat;
         const ProcStat &after = sample.procStat;
@@ -355,7 +357,8 @@ bool Timeline::add(const HostSample &sample)
     }
 
     m_previous =
-        Previous{sample.sequence, now, opens, timeWaitsEnded, sample.procStat, sample.containerCpu};
+        Previous{sample.sequence,    now, opens, timeWaitsEnded, overflows, sample.procStat,
+                 sample.containerCpu};
     return true;
 }
 
@@ -558,6 +561,8 @@ QString Timeline::metricName(Metric metric)
         return QCoreApplication::translate("twbench::Timeline", "New connections/s");
     case Metric::TimeWaitPerSec:
         return perSecond("TIME_WAIT");
+    case Metric::TimeWaitOverflowPerSec:
+        return QCoreApplication::translate("twbench::Timeline", "TIME_WAIT overflows/s");
     case Metric::CpuTotal:
         return QCoreApplication::translate("twbench::Timeline", "CPU busy");
     case Metric::CpuUser:
@@ -586,6 +591,7 @@ QString Timeline::metricUnit(Metric metric)
         return QCoreApplication::translate("twbench::Timeline", "sockets");
     case Metric::NewConnectionsPerSec:
     case Metric::TimeWaitPerSec:
+    case Metric::TimeWaitOverflowPerSec:
     case Metric::RequestsPerSec:
         return QCoreApplication::translate("twbench::Timeline", "/s");
     case Metric::CpuTotal:

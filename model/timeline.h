@@ -35,9 +35,9 @@ namespace twbench {
 // Reads older than the full-resolution points come from the archive, and so do reads whose
 // pixels are at least half a bucket wide (a day on a screen: 1,440 buckets, not 86,400
 // points). The defaults keep 24 h at 1 s (1.4 MB a series) and 30 days of one-minute buckets
-// (1.7 MB a series), so a series never holds more than 3.1 MB. A host has 11 fixed series and
+// (1.7 MB a series), so a series never holds more than 3.1 MB. A host has 12 fixed series and
 // at most `Retention::maxKeyedSeries` of each keyed kind (the least recently fed one makes
-// way): 11 + 2 × 64 series, 430 MB in the worst case of 30 days of 1 s samples
+// way): 12 + 2 × 64 series, 430 MB in the worst case of 30 days of 1 s samples
 // for 128 containers and logs, 34 MB for the fixed series alone.
 //
 // Not thread-safe; lives on the GUI thread beside the host's other models.
@@ -51,11 +51,14 @@ public:
         SynRecv,              // sockets: SYN_RECV + NEW_SYN_RECV rows (table samples)
         NewConnectionsPerSec, // 1/s: Δ(Tcp.ActiveOpens + Tcp.PassiveOpens) / Δt
         TimeWaitPerSec,       // 1/s: Δ TcpExt.TW / Δt — see below
-        CpuTotal,             // %: busy (user + system + irq + steal) of the whole machine
-        CpuUser,              // %: user + nice
-        CpuSystem,            // %
-        CpuIowait,            // %
-        CpuSteal,             // %
+        // 1/s: Δ TcpExt.TCPTimeWaitOverflow / Δt: connections closed without TIME_WAIT because
+        // tcp_max_tw_buckets was full. The counter is since boot; only its rate says "now".
+        TimeWaitOverflowPerSec,
+        CpuTotal,  // %: busy (user + system + irq + steal) of the whole machine
+        CpuUser,   // %: user + nice
+        CpuSystem, // %
+        CpuIowait, // %
+        CpuSteal,  // %
         // Keyed series.
         ContainerCpu,   // % of one core (like top), per container id: Δ cgroup usage / Δt
         RequestsPerSec, // 1/s per access-log source: requests logged in the sample's window / Δt
@@ -63,8 +66,8 @@ public:
     // TimeWaitPerSec: TcpExt.TW. Measured on Linux 6.18 it grows the moment a socket enters
     // TIME_WAIT (300 made, +300 at once); kernels that count it when the 60 s run out give the
     // same rate in a steady state, a minute late.
-    static constexpr int MetricCount = 13;
-    static constexpr int FixedMetricCount = 11; // the metrics before ContainerCpu
+    static constexpr int MetricCount = 14;
+    static constexpr int FixedMetricCount = 12; // the metrics before ContainerCpu
     static bool isKeyed(Metric metric) { return int(metric) >= FixedMetricCount; }
 
     // A series: a metric, and for the keyed metrics the key (container id, log source id).
@@ -199,6 +202,7 @@ private:
         std::int64_t epochMs = 0;
         std::optional<std::int64_t> opens; // ActiveOpens + PassiveOpens
         std::optional<std::int64_t> timeWaitsEnded;
+        std::optional<std::int64_t> overflows;
         ProcStat procStat;
         QList<ContainerCpuTime> containerCpu;
     };

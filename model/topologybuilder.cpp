@@ -114,10 +114,10 @@ private:
         if (socket.remote.address.isLoopback()) {
             expected = m_attribution.canonicalNetns(socket.netns);
         } else if (remoteOwner.kind == OwnerKind::Container) {
+            // 0 when its namespace is unknown or the host's: its sockets, if the probe read
+            // them, are then in the host's table.
             expected =
                 m_attribution.canonicalNetns(m_attribution.netnsOfContainer(remoteOwner.container));
-            if (expected == 0)
-                return -1; // its namespace is unknown (or the host's, for host mode: not here)
         } else if (remoteOwner.kind != OwnerKind::Host && remoteOwner.kind != OwnerKind::Gateway) {
             return -1; // the other end is on no namespace the probe reads
         }

@@ -245,6 +245,7 @@ void HostWorker::deliverFrames()
         bool ok = false;
         const qint64 startSec = run.sliced(run.lastIndexOf('-') + 1).toLongLong(&ok);
         m_runStartMs = ok ? startSec * 1000 : 0;
+        m_runStartClock = m_clock.elapsed();
         m_builder.setHello(std::move(*hello));
         // The probe streams: the logs can be followed beside it.
         m_helloSeen = true;
@@ -263,6 +264,7 @@ void HostWorker::deliverFrames()
         if (!m_logs.empty())
             sample = withLogWindows(std::move(sample));
         m_lastSampleMs = frame.epochMs;
+        m_lastSampleClock = m_clock.elapsed();
         Q_EMIT sampleReady(sample);
         if (!m_active)
             return;
@@ -283,11 +285,31 @@ HostSamplePtr HostWorker::withLogWindows(HostSamplePtr built)
     }
     sample->logs.reserve(qsizetype(m_logs.size()));
     for (const std::unique_ptr<LogFollow> &follow : m_logs) {
+        std::int64_t historyToMs = 0;
+        if (follow->historyPending) {
+            // No window of this source until its read-back has arrived: the history must come
+            // first (AccessLogStats takes a source's windows in time order only).
+            if (!historyArrived(*follow, toMs))
+                continue;
+            follow->historyPending = false;
+            for (LogWindow &window : follow->aggregator->takeHistory()) {
+                // The cut-off lies before this sample (historyArrived()), so the history ends
+                // before the live window below; a clock step could still put it after.
+                if (window.toMs >= toMs)
+                    break;
+                historyToMs = window.toMs;
+                sample->logs.append(std::move(window));
+            }
+        }
         const QString error = windowError(*follow);
         // A follow opened inside this interval read only its end: a rate over the whole
         // interval would dip towards zero at every (re)open. Its window is given no span.
-        const std::int64_t windowFromMs = std::exchange(follow->openedInWindow, false) ? toMs
-                                                                                        : fromMs;
+        // Unless it read back history: then it read every line logged since the cut-off, where
+        // the history ends, and spans from there (without a gap in the bins' coverage, which
+        // would cut the steady-rate detector's runs short).
+        std::int64_t windowFromMs = fromMs;
+        if (std::exchange(follow->openedInWindow, false))
+            windowFromMs = historyToMs > 0 && follow->readSinceCutOff ? historyToMs : toMs;
         if (follow->aggregator) {
             sample->logs.append(follow->aggregator->take(windowFromMs, toMs, error));
         } else {
@@ -300,6 +322,29 @@ HostSamplePtr HostWorker::withLogWindows(HostSamplePtr built)
         }
     }
     return sample;
+}
+
+bool HostWorker::historyArrived(LogFollow &follow, std::int64_t sampleMs) const
+{
+    const AccessLogAggregator &aggregator = *follow.aggregator;
+    const std::int64_t lines = std::exchange(follow.historyLinesSeen, aggregator.historyLines());
+    const qint64 openFor = m_clock.elapsed() - follow.openedAtClock;
+    if (openFor >= maxHistoryWaitMs)
+        return true;
+    if (aggregator.historyBefore().value_or(0) >= sampleMs)
+        return false; // the history would end after this sample's live window
+    if (!follow.open || aggregator.historyReachedLive())
+        return true;
+    // A log that had nothing to read back, or whose read-back is through with nothing live yet.
+    return openFor >= followSettleMs && aggregator.historyLines() == lines;
+}
+
+std::int64_t HostWorker::remoteEstimateMs() const
+{
+    if (remoteNowMs() <= 0)
+        return 0;
+    const qint64 heardAt = m_runStartMs >= m_lastSampleMs ? m_runStartClock : m_lastSampleClock;
+    return remoteNowMs() + (m_clock.elapsed() - heardAt);
 }
 
 QString HostWorker::windowError(const LogFollow &follow) const
@@ -347,6 +392,12 @@ void HostWorker::openFollow(int index)
 {
     LogFollow &follow = *m_logs[size_t(index)];
     FollowCommand command = FollowCommand::forSource(follow.spec, m_spec);
+    // The first open reads back the recent past, when its lines can be told from live ones by
+    // their time and the remote's clock is known.
+    const std::int64_t remoteNow = remoteEstimateMs();
+    command.readHistory =
+        !follow.everOpened && follow.aggregator && remoteNow > 0 &&
+        (follow.spec.kind == LogSourceSpec::Kind::Container || follow.aggregator->linesCarryTime());
     if (follow.spec.kind == LogSourceSpec::Kind::Container && follow.everOpened) {
         // Again: from just after the last line counted (or, when none came, from when the last
         // follow began), so docker sends what was missed and nothing twice; not further back
@@ -375,6 +426,12 @@ void HostWorker::openFollow(int index)
         follow.delayMs = std::min(follow.delayMs * 2, m_followMaxMs);
         return;
     }
+    if (command.readHistory) {
+        follow.aggregator->setHistoryBefore(remoteNow - historySlackMs);
+        follow.historyPending = true;
+        follow.historyLinesSeen = 0;
+        follow.readSinceCutOff = true;
+    }
     follow.open = true;
     follow.everOpened = true;
     follow.openedAtClock = m_clock.elapsed();
@@ -392,6 +449,7 @@ void HostWorker::closeFollows()
         if (follow->open && m_transport)
             m_transport->closeFollow(i);
         follow->open = false;
+        follow->readSinceCutOff = false;
         follow->lines.reset();
         follow->messages.reset();
         follow->complaint.clear();
@@ -421,6 +479,7 @@ void HostWorker::onFollowBytes(int followId, const QByteArray &data)
         return;
     const bool stamped = follow->spec.kind == LogSourceSpec::Kind::Container;
     follow->lines.feed(data, [follow, stamped](QByteArrayView line, bool truncated) {
+        std::optional<std::int64_t> stampMs;
         if (stamped) {
             // docker's own messages have no stamp: they are not the container's output.
             const std::optional<DockerLogTime> time = DockerLogTime::take(&line);
@@ -430,10 +489,11 @@ void HostWorker::onFollowBytes(int followId, const QByteArray &data)
                 return;
             }
             follow->lastSeen = std::max(follow->lastSeen.value_or(*time), *time);
+            stampMs = time->toMs();
         }
         follow->complaint.clear(); // the log flows
         follow->endedReason.clear();
-        follow->aggregator->addLine(line, truncated);
+        follow->aggregator->addLine(line, truncated, stampMs);
     });
 }
 
@@ -461,6 +521,7 @@ void HostWorker::onFollowEnded(int followId, const QString &reason)
     if (!m_active || !follow || !follow->open)
         return;
     follow->open = false;
+    follow->readSinceCutOff = false;
     if (m_clock.elapsed() - follow->openedAtClock >= m_backoff.stableAfterMs)
         follow->delayMs = m_followInitialMs;
     follow->endedReason = reason;

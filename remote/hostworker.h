@@ -55,10 +55,22 @@ void registerRemoteMetaTypes();
 // previous sample's time to its own (HostSample::logs). A follow that ends by itself is opened
 // again after a delay of followInitialMs doubling up to followMaxMs (back to followInitialMs
 // after a minute of following); until then, and while the follower complains (a missing file,
-// a refused permission), the windows carry the reason in LogWindow::error. A file is followed
-// from its end (`tail -F -n 0`): lines written while no follow ran are not counted. A container
-// follow opened again asks docker for the lines after the last one it counted (--since), at
-// most maxCatchUpMs back, so none is counted twice.
+// a refused permission), the windows carry the reason in LogWindow::error. A container follow
+// opened again asks docker for the lines after the last one it counted (--since), at most
+// maxCatchUpMs back, so none is counted twice; a file is followed again from its end
+// (`tail -F -n 0`): lines written while no follow ran are not counted.
+//
+// History: a follow's first open (when its lines carry a time) reads back the log's recent past
+// (FollowCommand::readHistory) and sets its aggregator's cut-off to the remote's time then, less
+// historySlackMs (AccessLogAggregator::setHistoryBefore()). Once that read-back has arrived, the
+// next sample carries the history windows of that source (one per 10 s bin, oldest first), then
+// its live window: it holds every line logged since the cut-off and spans from there, where the
+// history ends (without history, a follow's first window has no span, see openedInWindow); each
+// later sample carries one live window.
+// The read-back has arrived when a line logged after the cut-off came, or no line logged before
+// it came for a sample while the follow ran for followSettleMs, or the follow ended, or after
+// maxHistoryWaitMs. Until then the samples carry no window of that source: a live window there
+// would end after the history, and AccessLogStats takes a source's windows in time order only.
 class HostWorker final : public QObject
 {
     Q_OBJECT
@@ -100,6 +112,11 @@ public:
     static constexpr qint64 followSettleMs = 2000;
     // The longest follower message kept (tail's stderr, docker's own errors).
     static constexpr qsizetype maxMessageBytes = 1024;
+    // The history's cut-off lies this far before the remote's time at the first open: a line
+    // logged while the follower started counts live rather than land in the history's last bin.
+    static constexpr std::int64_t historySlackMs = 1000;
+    // The longest a source's windows wait for its read-back (a slow link, a log whose times lag).
+    static constexpr qint64 maxHistoryWaitMs = 30000;
 
     // These run in the worker's thread: call them through a queued invocation from elsewhere.
     // start() also reconnects a host that failed or was stopped.
@@ -150,13 +167,18 @@ private:
         QString endedReason; // translated: why the last follow ended, until one runs again
         QString complaint;   // the follower's latest message while it runs, printable
         int delayMs = followInitialMs;
-        qint64 reopenAtMs = 0;                 // m_clock time before which it is not opened again
-        qint64 openedAtClock = 0;              // m_clock time of the last open
-        std::int64_t openedAtSampleMs = 0;     // remoteNowMs() at the last open
+        qint64 reopenAtMs = 0;             // m_clock time before which it is not opened again
+        qint64 openedAtClock = 0;          // m_clock time of the last open
+        std::int64_t openedAtSampleMs = 0; // remoteNowMs() at the last open
         // Opened since the last sample: the next window covers only part of its interval (the
         // follower started reading somewhere inside it), so it gives counts but no rate.
         bool openedInWindow = false;
         std::optional<DockerLogTime> lastSeen; // containers: the last line's stamp
+        // The first open read back the recent past, whose windows are not handed over yet.
+        bool historyPending = false;
+        std::int64_t historyLinesSeen = 0; // aggregator->historyLines() at the previous sample
+        // The follow that read the history back still runs: it read every line since the cut-off.
+        bool readSinceCutOff = false;
     };
     void openFollows();
     void openFollow(int index);
@@ -167,9 +189,12 @@ private:
     void armFollowTimer();
     LogFollow *logFollow(int followId);
     QString windowError(const LogFollow &follow) const;
+    bool historyArrived(LogFollow &follow, std::int64_t sampleMs) const;
     HostSamplePtr withLogWindows(HostSamplePtr sample);
     // The remote's clock as last heard: the latest sample, or this run's start.
     std::int64_t remoteNowMs() const { return std::max(m_lastSampleMs, m_runStartMs); }
+    // The remote's clock now, estimated: as last heard, plus the time since; 0 when unknown.
+    std::int64_t remoteEstimateMs() const;
 
     const HostSpec m_spec;
     TransportFactory m_factory;
@@ -193,6 +218,8 @@ private:
     QElapsedTimer m_clock;                          // for the follows' delays
     std::int64_t m_lastSampleMs = 0; // the remote's clock at the latest sample (any run)
     std::int64_t m_runStartMs = 0;   // the remote's clock at this run's start, from its hello
+    qint64 m_lastSampleClock = 0;    // m_clock time when m_lastSampleMs was heard
+    qint64 m_runStartClock = 0;      // m_clock time when m_runStartMs was heard
     int m_followInitialMs = followInitialMs;
     int m_followMaxMs = followMaxMs;
 };

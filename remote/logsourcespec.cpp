@@ -196,18 +196,32 @@ QStringList FollowCommand::localArguments() const
 {
     if (kind == LogSourceSpec::Kind::File) {
         // -F: by name, so a rotated log (renamed and created anew) and a log that appears later
-        // are followed; -n 0: from its end, so what was logged before is not counted again.
-        return {QStringLiteral("tail"), QStringLiteral("-F"), QStringLiteral("-n"),
-                QStringLiteral("0"),    QStringLiteral("--"), target};
+        // are followed; -n 0: from its end, so what was logged before is not counted again;
+        // -n 20000: the recent past first, once.
+        return {QStringLiteral("tail"), QStringLiteral("-F"),
+                QStringLiteral("-n"),   fileLines(),
+                QStringLiteral("--"),   target};
     }
     QStringList words = dockerCommand;
     words += {QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--timestamps")};
-    if (since.isEmpty())
-        words += {QStringLiteral("--tail"), QStringLiteral("0")};
-    else
+    if (!since.isEmpty()) {
         words += {QStringLiteral("--since"), since};
+    } else if (readHistory) {
+        // Relative: docker (and podman) subtract it from the host's clock, which the lines'
+        // stamps come from too.
+        words += {QStringLiteral("--since"),
+                  QString::number(historyWindowMs / 1000) + QStringLiteral("s"),
+                  QStringLiteral("--tail"), QString::number(historyLines)};
+    } else {
+        words += {QStringLiteral("--tail"), QStringLiteral("0")};
+    }
     words.append(target);
     return words;
+}
+
+QString FollowCommand::fileLines() const
+{
+    return readHistory ? QString::number(historyLines) : QStringLiteral("0");
 }
 
 QByteArray FollowCommand::remoteScript() const
@@ -217,6 +231,7 @@ QByteArray FollowCommand::remoteScript() const
     QByteArray script = QByteArrayLiteral("LC_ALL=C\nexport LC_ALL\n");
     if (kind == LogSourceSpec::Kind::File) {
         script += "set -- " + shell::quote(QByteArrayView(target.toUtf8())) + '\n';
+        script += "n=" + shell::quote(QByteArrayView(fileLines().toUtf8())) + '\n';
         // busybox (with its fancy tail), GNU, BSD and toybox tails know -F; one that does not
         // gets -f, which follows the file it opened but not its successor after a rotation.
         // busybox looks for a successor once a second and reads it from its end: what was
@@ -226,22 +241,15 @@ QByteArray FollowCommand::remoteScript() const
         if (useSudo) {
             // As the probe does: root when sudo allows it without a password, else this user.
             script += "if sudo -n /bin/sh -c : </dev/null >/dev/null 2>&1; then\n"
-                      "    exec sudo -n tail \"$f\" -n 0 -- \"$1\"\n"
+                      "    exec sudo -n tail \"$f\" -n \"$n\" -- \"$1\"\n"
                       "fi\n";
         }
-        script += "exec tail \"$f\" -n 0 -- \"$1\"\n";
+        script += "exec tail \"$f\" -n \"$n\" -- \"$1\"\n";
         return script;
     }
-    script += "set -- " + shell::quote(QByteArrayView(since.toUtf8())) + ' ' +
-              shell::quote(QByteArrayView(target.toUtf8())) + ' ' +
-              shell::quoteWords(dockerCommand) + '\n';
-    script += "since=$1\n"
-              "name=$2\n"
-              "shift 2\n"
-              "if [ -n \"$since\" ]; then\n"
-              "    exec \"$@\" logs -f --timestamps --since \"$since\" \"$name\" 2>&1\n"
-              "fi\n"
-              "exec \"$@\" logs -f --timestamps --tail 0 \"$name\" 2>&1\n";
+    // The whole command as words: docker's, then localArguments()' own.
+    script += "set -- " + shell::quoteWords(localArguments()) + '\n';
+    script += "exec \"$@\" 2>&1\n";
     return script;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/accesslog/accesslogaggregator.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
@@ -64,14 +66,32 @@ struct DockerLogTime
 // messages ("cannot open … No such file or directory"); for containers both of docker's streams
 // are the log (nginx images send the access log to stdout, many others to stderr) and come
 // merged, each line after its --timestamps stamp; docker's own messages have no stamp.
+//
+// A follow opened for the first time may read back the log's recent past first (readHistory),
+// so that the caller statistics have minutes of history at once (AccessLogAggregator's
+// history): a file's last historyLines lines (`tail -F -n 20000`), a container's lines of the
+// last historyWindowMs, at most historyLines of them (`docker logs --since 600s --tail 20000`:
+// docker and podman take a relative --since on the host's own clock, and both limits hold
+// together). A follow opened again starts at the end (files) or just after the last line
+// counted (containers, `since`), as without it.
 struct FollowCommand
 {
+    // The most lines a first open reads back. A bound on the work (each is parsed on the
+    // worker's thread, in well under a second for all) and on the bytes on the wire (at about
+    // 250 bytes a line, 5 MB at most, once per source and connection), yet ten minutes of a
+    // server that logs 30 requests a second, and a minute of one that logs 300.
+    static constexpr int historyLines = 20'000;
+    // How far back a container's read-back reaches: as far as the history keeps.
+    static constexpr std::int64_t historyWindowMs = AccessLogAggregator::historyWindowMs;
+
     LogSourceSpec::Kind kind = LogSourceSpec::Kind::File;
     QString target;            // the file's absolute path, or the container's name or id
     QStringList dockerCommand; // Container: {"docker"}, {"sudo", "-n", "docker"}, {"podman"}
     // Container: docker's --since, "2024-05-01T10:00:00.000000001Z"; empty: the lines written
-    // from now on only (--tail 0).
+    // from now on only (--tail 0), or the read-back when readHistory.
     QString since;
+    // The first open: read back the recent past first (see above). `since` wins over it.
+    bool readHistory = false;
     // File, over SSH: tail through `sudo -n` (logs under /var/log/nginx are often root's),
     // falling back to the login user when sudo refuses, as the probe does.
     bool useSudo = false;
@@ -82,12 +102,16 @@ struct FollowCommand
     // Empty when the command can run; else why not, translated.
     [[nodiscard]] QString error() const;
     // Program and arguments: {"tail", "-F", "-n", "0", "--", PATH} or
-    // {"docker", "logs", "-f", "--timestamps", "--tail", "0", NAME}.
+    // {"docker", "logs", "-f", "--timestamps", "--tail", "0", NAME}; with readHistory
+    // "-n", "20000" or "--since", "600s", "--tail", "20000".
     QStringList localArguments() const;
     // The script for `/bin/sh -s` on the remote side (no sudo on a workstation).
     QByteArray remoteScript() const;
     // Both streams are the log (containers); else stderr is messages.
     bool mergesStderr() const { return kind == LogSourceSpec::Kind::Container; }
+
+private:
+    QString fileLines() const; // tail's -n
 };
 
 } // namespace twbench

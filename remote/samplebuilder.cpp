@@ -126,6 +126,8 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         addIssue(QStringLiteral("probe"), tr("no hello from the probe: its byte order and "
                                              "network namespace are unknown"));
     sample->onlineCpus = onlineCpusOf(m_hello);
+    sample->limits = KernelLimits::fromHello(m_hello.field("portrange"), m_hello.field("twbuckets"),
+                                             m_hello.field("twreuse"));
 
     const std::uint64_t netns = m_hello.netns();
     const std::optional<bool> little = m_hello.isLittleEndian();

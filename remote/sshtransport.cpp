@@ -1,5 +1,6 @@
 #include "sshtransport.h"
 
+#include "homepath.h"
 #include "shellquote.h"
 
 #include "model/parsereport.h"
@@ -20,15 +21,6 @@ std::uint64_t nextQuestionId()
     // Unique in the process, so unique per fleet: answers are matched by it.
     static std::atomic<std::uint64_t> next{1};
     return next.fetch_add(1);
-}
-
-QString expandHome(const QString &path)
-{
-    if (path == QLatin1String("~"))
-        return QDir::homePath();
-    if (path.startsWith(QLatin1String("~/")))
-        return QDir::homePath() + path.mid(1);
-    return path;
 }
 
 QString methodNames(int methods)

@@ -28,7 +28,10 @@
 #
 # Output (protocol 1), one record per line:
 #   @@twbench hello 1 endian=little|big|unknown netns=N ss=0|1 hostname=H kernel=K run=PID-EPOCH
-#                   [key=value…]   (also cpus=N: online CPUs, 0 unknown; cgroup=v1|v2|hybrid|none)
+#                   [key=value…]   (also cpus=N: online CPUs, 0 unknown; cgroup=v1|v2|hybrid|none;
+#                   the limits that make TIME_WAIT a danger, from /proc/sys/net/ipv4, each
+#                   "unknown" when unreadable: portrange=LOW-HIGH (ip_local_port_range),
+#                   twbuckets=N (tcp_max_tw_buckets), twreuse=0|1|2 (tcp_tw_reuse))
 #   @@twbench sample SEQ EPOCH_MS
 #   @@section NAME          followed by the source's raw text
 #   @@error NAME MESSAGE    the source NAME failed (instead of, or after part of, its body)
@@ -598,15 +601,43 @@ elif [ -n "$cg_v2" ]; then
     cgroup_layout=v2
 fi
 
+# The limits TIME_WAIT runs into: the ephemeral ports one destination can take, the most
+# TIME_WAIT sockets the kernel keeps, and whether connect() may reuse one. Read by cat, once:
+# an integer sysctl answers only a read at offset 0, so dash's and busybox's byte-by-byte
+# `read` would get its first digit and nothing more. Decimals only, else "unknown".
+sysctl_dir=/proc/sys/net/ipv4
+portrange=unknown
+# "32768<TAB>60999", split into the function's arguments (set -f: no globbing).
+set_port_range() {
+    [ $# -eq 2 ] || return 0
+    case $1 in '' | *[!0-9]* | ??????*) return 0 ;; esac
+    case $2 in '' | *[!0-9]* | ??????*) return 0 ;; esac
+    portrange=$1-$2
+}
+if [ -r "$sysctl_dir/ip_local_port_range" ]; then
+    # shellcheck disable=SC2046 # split on purpose
+    set_port_range $(cat "$sysctl_dir/ip_local_port_range" 2>&1)
+fi
+twbuckets=unknown
+if [ -r "$sysctl_dir/tcp_max_tw_buckets" ]; then
+    twbuckets=$(cat "$sysctl_dir/tcp_max_tw_buckets" 2>&1)
+    case $twbuckets in '' | *[!0-9]* | ???????????*) twbuckets=unknown ;; esac
+fi
+twreuse=unknown
+if [ -r "$sysctl_dir/tcp_tw_reuse" ]; then
+    twreuse=$(cat "$sysctl_dir/tcp_tw_reuse" 2>&1)
+    case $twreuse in '' | *[!0-9]* | ???*) twreuse=unknown ;; esac
+fi
+
 # Each run numbers its samples from 1: the run id (this shell's pid and start time) tells a
 # restarted probe's samples from the last run's.
 started=$(date +%s)
 case $started in '' | *[!0-9]*) started=0 ;; esac
 
-printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s docker=%s uid=%s user=%s privilege=%s cpus=%s cgroup=%s run=%s-%s\n' \
+printf '@@twbench hello %s endian=%s netns=%s ss=%s hostname=%s kernel=%s interval=%s table=%s tablemax=%s tablesource=%s docker=%s uid=%s user=%s privilege=%s cpus=%s cgroup=%s portrange=%s twbuckets=%s twreuse=%s run=%s-%s\n' \
     "$protocol" "$endian" "$netns" "$uses_ss" "$hostname" "$kernel" "$counter_s" "$table_s" \
     "$table_max_s" "$table_mode_name" "$docker_s" "$uid" "$user" "$privilege" "$cpus" \
-    "$cgroup_layout" "$$" "$started"
+    "$cgroup_layout" "$portrange" "$twbuckets" "$twreuse" "$$" "$started"
 
 # --- the loop -------------------------------------------------------------------------------
 

@@ -793,6 +793,13 @@
     </message>
 </context>
 <context>
+    <name>twbench::CommandLine</name>
+    <message>
+        <source>twbench: unknown command &quot;%1&quot;; the commands are: diagnose. Without a command, twbench opens its window.</source>
+        <translation>twbench：未知命令“%1”；可用的命令有：diagnose。不带命令时，twbench 会打开图形窗口。</translation>
+    </message>
+</context>
+<context>
     <name>twbench::ConnectionTableModel</name>
     <message>
         <source>server: the local endpoint is a listening port; client: the local port is ephemeral. The side that holds TIME_WAIT closed the connection first.</source>
@@ -969,6 +976,682 @@
     </message>
 </context>
 <context>
+    <name>twbench::DiagnoseCommand</name>
+    <message>
+        <source>%1: connecting…</source>
+        <translation>%1：正在连接…</translation>
+    </message>
+    <message>
+        <source>%1: the host could not be started.</source>
+        <translation>%1：无法启动对该主机的监视。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: streaming; collecting for %n s.</source>
+        <translation>
+            <numerusform>%1：正在采集，将持续采集 %n 秒。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2…</source>
+        <translation>%1：%2…</translation>
+    </message>
+    <message>
+        <source>%1: the connection dropped (%2); reconnecting.</source>
+        <translation>%1：连接已断开（%2），正在重新连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: no answer within %n s (--connect-timeout).</source>
+        <translation>
+            <numerusform>%1：%n 秒内没有响应（--connect-timeout）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n sample(s), TIME_WAIT %2, %3 s left</source>
+        <translation>
+            <numerusform>%1：%n 次采样，TIME_WAIT %2，剩余 %3 秒</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: the run ended without a reason.</source>
+        <translation>%1：运行已结束，但没有给出原因。</translation>
+    </message>
+    <message>
+        <source>Check the fingerprint, then run again with --accept-new-host-key to trust and save it.</source>
+        <translation>请核对指纹，然后加上 --accept-new-host-key 重新运行，以信任并保存该密钥。</translation>
+    </message>
+    <message>
+        <source>To forget the old key: ssh-keygen -R &apos;%1&apos; -f &apos;%2&apos;.</source>
+        <translation>要忘记旧密钥，请执行：ssh-keygen -R &apos;%1&apos; -f &apos;%2&apos;。</translation>
+    </message>
+    <message>
+        <source>Could not write the JSON to standard output.</source>
+        <translation>无法将 JSON 写入标准输出。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>standard output</source>
+        <translation>标准输出</translation>
+    </message>
+    <message>
+        <source>--host needs a value: local, [user@]host[:port] or a saved host&apos;s name.</source>
+        <translation>--host 需要一个值：local、[user@]host[:port] 或已保存主机的名称。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved host(s) are named &quot;%1&quot;: give the id of one instead.</source>
+        <translation>
+            <numerusform>有 %n 台已保存的主机名为“%1”：请改为指定其中一台的 ID。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The user name before &apos;@&apos; in &quot;%1&quot; is empty.</source>
+        <translation>“%1”中“@”之前的用户名为空。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; opens &apos;[&apos; without closing it.</source>
+        <translation>“%1”中的“[”没有闭合。</translation>
+    </message>
+    <message>
+        <source>Only &quot;:port&quot; may follow &apos;]&apos; in &quot;%1&quot;.</source>
+        <translation>“%1”中“]”之后只能跟“:port”。</translation>
+    </message>
+    <message>
+        <source>The port after &apos;:&apos; in &quot;%1&quot; is empty.</source>
+        <translation>“%1”中“:”之后的端口为空。</translation>
+    </message>
+    <message>
+        <source>The port in &quot;%1&quot; must be a number from 1 to 65535.</source>
+        <translation>“%1”中的端口必须是 1 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no host.</source>
+        <translation>“%1”未指定任何主机。</translation>
+    </message>
+    <message>
+        <source>--log %1: %2</source>
+        <translation>--log %1：%2</translation>
+    </message>
+    <message>
+        <source>Usage: twbench diagnose --host SPEC --json FILE [options]
+
+Watches one host for a while, headless, and writes what twbench concludes as JSON.
+
+  --host SPEC             local, [user@]host[:port], or a saved host&apos;s name or id
+  --json FILE             where the JSON goes (written atomically; - for standard output)
+  --duration SECONDS      how long to collect after the first sample (default %1)
+  --connect-timeout SECONDS
+                          how long to wait for the first sample, and for each SSH step (default %2)
+  --identity FILE         the private key to log in with
+  --known-hosts FILE      the known_hosts file (default ~/.ssh/known_hosts)
+  --accept-new-host-key   trust and save a host key that is not known yet
+  --sudo                  read root-only data through sudo -n
+  --docker CMD            the docker command, e.g. &quot;sudo -n docker&quot;
+  --log PATH[:FORMAT]     an access log to follow (repeatable): an absolute path or
+                          container:NAME; FORMAT is auto, combined, common or regex:PATTERN
+  --quiet                 no progress, only errors
+
+Exit codes: 0 written (with or without findings), 1 the JSON could not be written,
+2 bad arguments, 3 unreachable, 4 host key refused, 5 login refused.
+</source>
+        <translation>用法：twbench diagnose --host SPEC --json FILE [选项]
+
+无界面地监视一台主机一段时间，并将 twbench 得出的结论写成 JSON。
+
+  --host SPEC             local、[user@]host[:port]，或已保存主机的名称或 ID
+  --json FILE             JSON 的写入位置（原子写入；- 表示标准输出）
+  --duration SECONDS      收到第一次采样后继续采集的时长（默认 %1 秒）
+  --connect-timeout SECONDS
+                          等待第一次采样以及每个 SSH 步骤的时长（默认 %2 秒）
+  --identity FILE         用于登录的私钥
+  --known-hosts FILE      known_hosts 文件（默认 ~/.ssh/known_hosts）
+  --accept-new-host-key   信任并保存尚未知的主机密钥
+  --sudo                  通过 sudo -n 读取需要 root 权限的数据
+  --docker CMD            docker 命令，例如 &quot;sudo -n docker&quot;
+  --log PATH[:FORMAT]     要跟踪的访问日志（可重复指定）：绝对路径或
+                          container:NAME；FORMAT 为 auto、combined、common 或 regex:PATTERN
+  --quiet                 不显示进度，只显示错误
+
+退出码：0 已写入（无论有无发现），1 无法写入 JSON，
+2 参数错误，3 无法连接，4 主机密钥被拒绝，5 登录被拒绝。
+</translation>
+    </message>
+    <message>
+        <source>Unexpected argument &quot;%1&quot; (see twbench diagnose --help).</source>
+        <translation>意外的参数“%1”（参见 twbench diagnose --help）。</translation>
+    </message>
+    <message>
+        <source>--%1 is given more than once.</source>
+        <translation>--%1 指定了多次。</translation>
+    </message>
+    <message>
+        <source>--host is missing (see twbench diagnose --help).</source>
+        <translation>缺少 --host（参见 twbench diagnose --help）。</translation>
+    </message>
+    <message>
+        <source>--json is missing (see twbench diagnose --help).</source>
+        <translation>缺少 --json（参见 twbench diagnose --help）。</translation>
+    </message>
+    <message>
+        <source>--duration must be a whole number of seconds from 1 to %1.</source>
+        <translation>--duration 必须是 1 到 %1 之间的整数秒数。</translation>
+    </message>
+    <message>
+        <source>--connect-timeout must be a whole number of seconds from 1 to %1.</source>
+        <translation>--connect-timeout 必须是 1 到 %1 之间的整数秒数。</translation>
+    </message>
+    <message>
+        <source>--json needs a file name (or - for standard output).</source>
+        <translation>--json 需要一个文件名（或用 - 表示标准输出）。</translation>
+    </message>
+    <message>
+        <source>--json %1 is a directory.</source>
+        <translation>--json %1 是一个目录。</translation>
+    </message>
+    <message>
+        <source>--json %1: the directory %2 does not exist or is not writable.</source>
+        <translation>--json %1：目录 %2 不存在或不可写。</translation>
+    </message>
+    <message>
+        <source>The saved host &quot;%1&quot; cannot be watched from the command line.</source>
+        <translation>无法从命令行监视已保存的主机“%1”。</translation>
+    </message>
+    <message>
+        <source>--identity is for SSH hosts only.</source>
+        <translation>--identity 仅适用于 SSH 主机。</translation>
+    </message>
+    <message>
+        <source>--identity %1: no such readable file.</source>
+        <translation>--identity %1：文件不存在或不可读。</translation>
+    </message>
+    <message>
+        <source>--known-hosts %1: its directory does not exist.</source>
+        <translation>--known-hosts %1：其所在目录不存在。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n finding(s) from %2 samples in all; wrote %3.</source>
+        <translation>
+            <numerusform>%1：共 %2 次采样，得出 %n 条发现；已写入 %3。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Diagnosis</name>
+    <message>
+        <source>%1 (compose service %2/%3)</source>
+        <translation>%1（compose 服务 %2/%3）</translation>
+    </message>
+    <message>
+        <source>container %1</source>
+        <translation>容器 %1</translation>
+    </message>
+    <message>
+        <source>port %1 in network namespace %2</source>
+        <translation>网络命名空间 %2 中的端口 %1</translation>
+    </message>
+    <message>
+        <source>port %1 of %2</source>
+        <translation>%2 的端口 %1</translation>
+    </message>
+    <message>
+        <source>%1 (port %2)</source>
+        <translation>%1（端口 %2）</translation>
+    </message>
+    <message>
+        <source>this host</source>
+        <translation>该主机</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 fetches a token (%2 %3) %4 times a second, at a steady rate: a loop that should cache it</source>
+        <translation>%1 以稳定的速率每秒获取 %4 次令牌（%2 %3）：这是一个本应缓存令牌的循环</translation>
+    </message>
+    <message>
+        <source>%1 calls %2 %3 at a steady %4/s: a program in a loop, not people</source>
+        <translation>%1 以稳定的 %4/s 调用 %2 %3：是程序在循环调用，而不是人在操作</translation>
+    </message>
+    <message>
+        <source>For %1 %2 has requested %3 %4 about %5 times a second, and the rate varied by only %6 % from one %7 s bin to the next. People click in bursts with pauses; an even rate for minutes is a program: a loop, a poll, or a retry without back-off. Each request without keep-alive is also a new connection, and its TIME_WAIT.</source>
+        <translation>在 %1 内，%2 以每秒约 %5 次的速率请求 %3 %4，且速率在相邻的 %7 秒统计区间之间仅波动 %6 %。人的点击是一阵一阵的，中间会有停顿；数分钟内速率均匀，说明是程序：循环、轮询，或没有退避的重试。每个未使用 keep-alive 的请求还意味着一个新连接，以及随之而来的 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>The path is a token or login endpoint: the caller asks for a new token on every call instead of reusing the one it has.</source>
+        <translation>该路径是令牌或登录接口：调用方每次调用都申请新令牌，而不是复用已有的令牌。</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Access log</source>
+        <translation>访问日志</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>Steady for</source>
+        <translation>持续稳定时长</translation>
+    </message>
+    <message>
+        <source>Variation (standard deviation ÷ mean)</source>
+        <translation>波动（标准差 ÷ 均值）</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Cache the token for its lifetime: the token response says how long it is valid (expires_in, in seconds). Keep it until shortly before that and fetch a new one only then, or after a 401, instead of one per request.</source>
+        <translation>在令牌有效期内缓存它：令牌响应会给出其有效时长（expires_in，单位为秒）。一直使用到即将过期前，再获取新令牌（或在收到 401 之后获取），而不是每个请求都获取一次。</translation>
+    </message>
+    <message>
+        <source>Find the loop in %1 and make it wait: poll less often, cache the answer, or replace polling with a push; a retry loop needs a back-off.</source>
+        <translation>找到 %1 中的循环并让它等待：降低轮询频率、缓存响应结果，或用推送代替轮询；重试循环需要加入退避。</translation>
+    </message>
+    <message>
+        <source>Until the caller is fixed, HTTP keep-alive on its connection saves at least a connection (and a TIME_WAIT) per request.</source>
+        <translation>在修复调用方之前，为其连接启用 HTTP keep-alive，每个请求至少可以省下一个连接（以及一个 TIME_WAIT）。</translation>
+    </message>
+    <message>
+        <source>%1 TIME_WAIT means about %2 new connections a second</source>
+        <translation>%1 个 TIME_WAIT 意味着每秒约 %2 个新连接</translation>
+    </message>
+    <message>
+        <source>Linux keeps a closed connection in TIME_WAIT for %1 s, so a steady pile of %2 is renewed by about %3 connections closed here every second (%2 ÷ %1 s).</source>
+        <translation>Linux 会让已关闭的连接在 TIME_WAIT 中停留 %1 秒，因此稳定堆积的 %2 个 TIME_WAIT 由每秒约 %3 个在此关闭的连接不断补充（%2 ÷ %1 秒）。</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT now</source>
+        <translation>当前 TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>Connections a second, from the pile (TIME_WAIT ÷ %1 s)</source>
+        <translation>由堆积量推算的每秒连接数（TIME_WAIT ÷ %1 秒）</translation>
+    </message>
+    <message>
+        <source>≈%1/s</source>
+        <translation>≈%1/s</translation>
+    </message>
+    <message>
+        <source>The kernel&apos;s counters agree: over the window %1 sockets a second entered TIME_WAIT.</source>
+        <translation>内核计数器与此一致：在该时间窗口内，每秒有 %1 个套接字进入 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>The kernel&apos;s counters disagree: over the window %1 sockets a second entered TIME_WAIT, so the pile is not steady (draining after a burst, or still growing) and the estimate is off.</source>
+        <translation>内核计数器与此不符：在该时间窗口内，每秒有 %1 个套接字进入 TIME_WAIT，说明堆积量并不稳定（突发之后正在回落，或仍在增长），上述估算有偏差。</translation>
+    </message>
+    <message>
+        <source>Entering TIME_WAIT, counted (TcpExt.TW)</source>
+        <translation>进入 TIME_WAIT 的计数（TcpExt.TW）</translation>
+    </message>
+    <message>
+        <source>The two agree (within %1 %)</source>
+        <translation>两者一致（相差在 %1 % 以内）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>No counter series over the window to check it against yet.</source>
+        <translation>该时间窗口内还没有可用于核对的计数器序列。</translation>
+    </message>
+    <message>
+        <source>New connections, counted (ActiveOpens + PassiveOpens)</source>
+        <translation>新建连接的计数（ActiveOpens + PassiveOpens）</translation>
+    </message>
+    <message>
+        <source>Find who opens them: the connection table grouped by local endpoint, the topology edges with the highest rate, and the findings on who closes and why.</source>
+        <translation>找出是谁打开了这些连接：查看按本地端点分组的连接表、速率最高的拓扑边，以及关于谁关闭连接及其原因的发现。</translation>
+    </message>
+    <message>
+        <source>Host CPU</source>
+        <translation>主机 CPU</translation>
+    </message>
+    <message>
+        <source>CPU of container %1</source>
+        <translation>容器 %1 的 CPU</translation>
+    </message>
+    <message>
+        <source>the new-connection rate</source>
+        <translation>新建连接速率</translation>
+    </message>
+    <message>
+        <source>the request rate</source>
+        <translation>请求速率</translation>
+    </message>
+    <message>
+        <source>%1 follows the new-connection rate (r = %2): about %3 % per 100 connections a second</source>
+        <translation>%1 随新建连接速率起伏（r = %2）：每秒每多 100 个连接约增加 %3 %</translation>
+    </message>
+    <message>
+        <source>%1 follows the request rate (r = %2): about %3 % per 100 requests a second</source>
+        <translation>%1 随请求速率起伏（r = %2）：每秒每多 100 个请求约增加 %3 %</translation>
+    </message>
+    <message>
+        <source>Over the window %1 rose and fell with %2: Pearson&apos;s r is %3 over %4 paired points, and a least-squares line gives about %5 % CPU for every 100 a second more. Work done per connection or per request (a handshake, a process or interpreter started per request, a token issued per call) costs CPU in proportion, so fewer connections (keep-alive) or fewer requests (caching) lower the load.</source>
+        <translation>在该时间窗口内，%1 随%2同步升降：基于 %4 个配对点的 Pearson 相关系数 r 为 %3，最小二乘拟合表明每秒每多 100 个，CPU 约增加 %5 %。每个连接或每个请求都要做的工作（握手、每个请求启动一个进程或解释器、每次调用签发一个令牌）会按比例消耗 CPU，因此减少连接（keep-alive）或减少请求（缓存）都能降低负载。</translation>
+    </message>
+    <message>
+        <source>Correlation (Pearson&apos;s r)</source>
+        <translation>相关系数（Pearson r）</translation>
+    </message>
+    <message>
+        <source>Paired points</source>
+        <translation>配对点数</translation>
+    </message>
+    <message>
+        <source>CPU per 100 new connections a second</source>
+        <translation>每秒每 100 个新建连接对应的 CPU</translation>
+    </message>
+    <message>
+        <source>CPU per 100 requests a second</source>
+        <translation>每秒每 100 个请求对应的 CPU</translation>
+    </message>
+    <message>
+        <source>Mean CPU over the window</source>
+        <translation>时间窗口内的平均 CPU</translation>
+    </message>
+    <message>
+        <source>Mean new connections a second</source>
+        <translation>平均每秒新建连接数</translation>
+    </message>
+    <message>
+        <source>Mean requests a second</source>
+        <translation>平均每秒请求数</translation>
+    </message>
+    <message>
+        <source>Cut what drives it (the polling-loop, server-closes and upstream-no-keepalive findings say where), then check that the CPU falls with the rate.</source>
+        <translation>削减驱动它的因素（polling-loop、server-closes 和 upstream-no-keepalive 这几条发现会指出在哪里），然后确认 CPU 随速率一同下降。</translation>
+    </message>
+    <message numerus="yes">
+        <source>port %1 (%Ln addresses)</source>
+        <translation>
+            <numerusform>端口 %1（%Ln 个地址）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 closes its own connections: %2 TIME_WAIT, %3 % of the host&apos;s</source>
+        <translation>%1 主动关闭自己的连接：%2 个 TIME_WAIT，占主机总数的 %3 %</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT on %1</source>
+        <translation>%1 上的 TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>Share of the host&apos;s TIME_WAIT</source>
+        <translation>占主机 TIME_WAIT 的比例</translation>
+    </message>
+    <message>
+        <source>%1 % of %2</source>
+        <translation>%1 %（共 %2 个）</translation>
+    </message>
+    <message>
+        <source>Its connections still open (ESTABLISHED)</source>
+        <translation>其仍处于打开状态的连接（ESTABLISHED）</translation>
+    </message>
+    <message>
+        <source>Connections it closes per second (TIME_WAIT ÷ %1 s)</source>
+        <translation>其每秒关闭的连接数（TIME_WAIT ÷ %1 秒）</translation>
+    </message>
+    <message>
+        <source>SO_LINGER with a zero timeout is not the fix: it replaces the FIN with a reset, so the socket skips TIME_WAIT, but an answer still in flight can be lost and the caller sees &quot;connection reset&quot;. TIME_WAIT itself is cheap; the cost is a connection per request.</source>
+        <translation>把 SO_LINGER 的超时设为 0 并不能解决问题：它会用 RST 代替 FIN，套接字因而跳过 TIME_WAIT，但仍在传输中的响应可能丢失，调用方会看到“connection reset”。TIME_WAIT 本身开销很小，真正的代价是每个请求一个连接。</translation>
+    </message>
+    <message>
+        <source>net.ipv4.tcp_tw_reuse does not help a server: it applies only to connections this host opens, not to the ones it accepts.</source>
+        <translation>net.ipv4.tcp_tw_reuse 对服务端没有帮助：它只作用于本机主动发起的连接，不作用于本机接受的连接。</translation>
+    </message>
+    <message>
+        <source>Callers it closes on</source>
+        <translation>被它关闭连接的调用方</translation>
+    </message>
+    <message>
+        <source>process %1 (%2)</source>
+        <translation>进程 %1（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 does not close its sockets: %Ln in CLOSE_WAIT</source>
+        <translation>
+            <numerusform>%1 没有关闭其套接字：%Ln 个处于 CLOSE_WAIT</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT means the peer has closed its end (its FIN arrived) and the application has not called close() on its own. The kernel never times these out: each holds a file descriptor and buffers until %1 closes it or exits, and they pile up until it runs out of descriptors. %2 of them still have unread data queued.</source>
+        <translation>CLOSE_WAIT 表示对端已关闭其一端（其 FIN 已到达），而应用程序尚未对自己这一端调用 close()。内核从不让它们超时：每个都占用一个文件描述符和缓冲区，直到 %1 关闭它或退出；它们会不断堆积，直到文件描述符耗尽。其中 %2 个仍有未读取的数据在排队。</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT on %1</source>
+        <translation>%1 上的 CLOSE_WAIT</translation>
+    </message>
+    <message>
+        <source>CLOSE_WAIT held by %1</source>
+        <translation>%1 持有的 CLOSE_WAIT</translation>
+    </message>
+    <message>
+        <source>Of them with unread data</source>
+        <translation>其中有未读数据的</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>对端</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln endpoint(s), most often %1</source>
+        <translation>
+            <numerusform>%Ln 个端点，最常见的是 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fix the code path in %1 that stops using a connection without closing it: close the socket when a read returns end of file (0 bytes), and in a finally block, defer or destructor on every error path.</source>
+        <translation>修复 %1 中不再使用连接却没有关闭它的代码路径：在读操作返回文件结束（0 字节）时关闭套接字，并在每条错误路径上通过 finally 块、defer 或析构函数关闭它。</translation>
+    </message>
+    <message>
+        <source>Check connection pools: a pool that keeps idle connections longer than the server&apos;s keep-alive timeout holds the ones the server closed in CLOSE_WAIT until it uses them. Evict idle connections before the server does, and validate a connection before use.</source>
+        <translation>检查连接池：如果连接池保留空闲连接的时间长于服务器的 keep-alive 超时，被服务器关闭的连接会一直处于 CLOSE_WAIT，直到连接池再次使用它们。应赶在服务器之前淘汰空闲连接，并在使用前校验连接。</translation>
+    </message>
+    <message>
+        <source>Restarting %1 clears them only until they pile up again.</source>
+        <translation>重启 %1 只能暂时清除它们，之后还会再次堆积。</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 of its %3 local ports towards %4 (%5 %)</source>
+        <translation>%1 到 %4 的连接占用了其 %3 个本地端口中的 %2 个（%5 %）</translation>
+    </message>
+    <message>
+        <source>Every connection to one destination (address and port) from one local address needs its own local port, and the port stays taken while the socket is in TIME_WAIT. ip_local_port_range gives %1 ports (%2–%3); when they are used up, connect() fails with EADDRNOTAVAIL (&quot;Cannot assign requested address&quot;) and the caller&apos;s requests fail.</source>
+        <translation>从同一个本地地址到同一个目标（地址和端口）的每个连接都需要单独占用一个本地端口，而套接字处于 TIME_WAIT 期间该端口仍被占用。ip_local_port_range 提供 %1 个端口（%2–%3）；端口用尽时，connect() 会以 EADDRNOTAVAIL（“Cannot assign requested address”）失败，调用方的请求也随之失败。</translation>
+    </message>
+    <message>
+        <source>tcp_tw_reuse lets connect() take over a TIME_WAIT port older than a second towards this destination (with TCP timestamps), so the %1 TIME_WAIT among them are less of a risk than the count suggests.</source>
+        <translation>tcp_tw_reuse 允许 connect() 接管到该目标的、处于 TIME_WAIT 已超过 1 秒的端口（需启用 TCP 时间戳），因此其中 %1 个 TIME_WAIT 的风险比数量所显示的要小。</translation>
+    </message>
+    <message>
+        <source>Connections from %1 to %2</source>
+        <translation>从 %1 到 %2 的连接</translation>
+    </message>
+    <message>
+        <source>Of them in TIME_WAIT</source>
+        <translation>其中处于 TIME_WAIT 的</translation>
+    </message>
+    <message>
+        <source>Local port range (ip_local_port_range)</source>
+        <translation>本地端口范围（ip_local_port_range）</translation>
+    </message>
+    <message>
+        <source>%1–%2: %3 ports</source>
+        <translation>%1–%2：%3 个端口</translation>
+    </message>
+    <message>
+        <source>Share of the range in use</source>
+        <translation>端口范围已用比例</translation>
+    </message>
+    <message>
+        <source>Reuse connections to %1 (HTTP keep-alive, a connection pool) instead of opening one per request: that removes the TIME_WAIT at its source.</source>
+        <translation>复用到 %1 的连接（HTTP keep-alive、连接池），而不是每个请求新建一个连接：这样可以从源头上消除 TIME_WAIT。</translation>
+    </message>
+    <message>
+        <source>For room meanwhile: a wider net.ipv4.ip_local_port_range (clear of the ports this host listens on), more destination addresses or ports, and net.ipv4.tcp_tw_reuse = 1, which lets outgoing connections reuse TIME_WAIT ports safely when TCP timestamps are on. Not SO_LINGER 0, not tcp_tw_recycle (removed from Linux in 4.12).</source>
+        <translation>在此期间腾出余量的办法：扩大 net.ipv4.ip_local_port_range（避开本机监听的端口），增加目标地址或端口，以及设置 net.ipv4.tcp_tw_reuse = 1，在启用 TCP 时间戳时让主动发起的连接安全地复用 TIME_WAIT 端口。不要用 SO_LINGER 0，也不要用 tcp_tw_recycle（已在 Linux 4.12 中移除）。</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT fills %1 % of tcp_max_tw_buckets (%2 of %3)</source>
+        <translation>TIME_WAIT 已占用 tcp_max_tw_buckets 的 %1 %（%2 / %3）</translation>
+    </message>
+    <message>
+        <source>The kernel keeps at most tcp_max_tw_buckets sockets in TIME_WAIT. Beyond that it closes a connection without TIME_WAIT and logs &quot;TCP: time wait bucket table overflow&quot;: a late segment of the old connection can then be taken into a new one with the same addresses and ports. TCPTimeWaitOverflow counts these since boot.</source>
+        <translation>内核最多让 tcp_max_tw_buckets 个套接字处于 TIME_WAIT。超出后，它会直接关闭连接而不经过 TIME_WAIT，并记录日志“TCP: time wait bucket table overflow”：此时旧连接迟到的报文段可能被误收进地址和端口都相同的新连接。TCPTimeWaitOverflow 统计了自启动以来发生这种情况的次数。</translation>
+    </message>
+    <message>
+        <source>Share of the table in use</source>
+        <translation>表的已用比例</translation>
+    </message>
+    <message>
+        <source>Cut the churn that fills the table: keep-alive between the services that open a connection per request (see the other findings).</source>
+        <translation>减少填满该表的连接新建与回收：在每个请求都新建连接的服务之间启用 keep-alive（见其他发现）。</translation>
+    </message>
+    <message>
+        <source>Meanwhile a larger net.ipv4.tcp_max_tw_buckets gives room: a TIME_WAIT socket costs well under a kilobyte.</source>
+        <translation>在此期间，调大 net.ipv4.tcp_max_tw_buckets 可以腾出余量：一个 TIME_WAIT 套接字占用的内存远不到 1 KB。</translation>
+    </message>
+    <message>
+        <source>%1 opens a new connection to %2 for every request: %3 TIME_WAIT, %4 ESTABLISHED</source>
+        <translation>%1 每个请求都新建一个到 %2 的连接：%3 个 TIME_WAIT，%4 个 ESTABLISHED</translation>
+    </message>
+    <message>
+        <source>%1 has callers of its own and passes their requests on to %2: it is a proxy. Its connections to %2 are almost all in TIME_WAIT (%3, against %4 open), so it does not keep them for the next request but opens and closes one each time, about %5 a second. nginx does exactly that by default: it talks HTTP/1.0 to upstreams and sends &quot;Connection: close&quot;.</source>
+        <translation>%1 自己有调用方，并把它们的请求转发给 %2：它是一个代理。它到 %2 的连接几乎全部处于 TIME_WAIT（%3 个，而打开的只有 %4 个），说明它没有为下一个请求保留连接，而是每次都新建并关闭一个，约每秒 %5 个。nginx 默认正是如此：它与上游之间使用 HTTP/1.0，并发送“Connection: close”。</translation>
+    </message>
+    <message>
+        <source>Upstream edge</source>
+        <translation>上游拓扑边</translation>
+    </message>
+    <message>
+        <source>%1 → %2 (%3)</source>
+        <translation>%1 → %2（%3）</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT on it</source>
+        <translation>该边上的 TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>ESTABLISHED on it</source>
+        <translation>该边上的 ESTABLISHED</translation>
+    </message>
+    <message>
+        <source>New upstream connections per second (TIME_WAIT ÷ %1 s)</source>
+        <translation>每秒新建上游连接数（TIME_WAIT ÷ %1 秒）</translation>
+    </message>
+    <message>
+        <source>Requests per second through %1 (access log)</source>
+        <translation>经过 %1 的每秒请求数（访问日志）</translation>
+    </message>
+    <message>
+        <source>New upstream connections per request</source>
+        <translation>每个请求新建的上游连接数</translation>
+    </message>
+    <message>
+        <source>Keep idle upstream connections open in %1 and reuse them. In nginx: a keepalive pool in the upstream block, and HTTP/1.1 without the &quot;Connection: close&quot; header in every location that proxies to it:</source>
+        <translation>在 %1 中保持空闲的上游连接并复用它们。对于 nginx：在 upstream 块中配置 keepalive 连接池，并在每个代理到它的 location 中使用 HTTP/1.1、不发送“Connection: close”头：</translation>
+    </message>
+    <message>
+        <source>%1 has to keep the connection open as well (HTTP/1.1 keep-alive on, no &quot;Connection: close&quot; in its answers, an idle timeout longer than nginx&apos;s keepalive_timeout in the upstream block); otherwise it still closes after every answer.</source>
+        <translation>%1 也必须保持连接打开（开启 HTTP/1.1 keep-alive，响应中不带“Connection: close”，空闲超时长于 nginx upstream 块中的 keepalive_timeout）；否则它仍会在每次响应后关闭连接。</translation>
+    </message>
+    <message>
+        <source>keepalive N is the number of idle connections each nginx worker keeps, not a limit: size it to the requests in flight towards the upstream. Other proxies have the same switch: reuse of idle upstream connections.</source>
+        <translation>keepalive N 是每个 nginx worker 保留的空闲连接数，而不是连接数上限：请按发往该上游的并发请求数来设置。其他代理也有同样的开关：复用空闲的上游连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 and %Ln more</source>
+        <translation>
+            <numerusform>%1，另有 %Ln 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is called by containers on this host through the %2 gateway: %Ln connection(s)</source>
+        <translation>
+            <numerusform>本机容器经 %2 网关调用 %1：%Ln 个连接</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every one of these connections comes from %1, the gateway of docker network %2. A container on this same host that calls a published port (the host&apos;s address rather than %3&apos;s own on the network) goes out and back in through it, translated to the gateway&apos;s address, and so does a host process that reaches a published port through docker-proxy: the real caller is hidden behind the gateway.</source>
+        <translation>这些连接全部来自 %1，即 docker 网络 %2 的网关。同一主机上的容器如果调用的是发布端口（用的是主机地址，而不是 %3 在该网络上自己的地址），连接会经网关出去再进来，源地址被转换为网关地址；通过 docker-proxy 访问发布端口的主机进程也是如此：真正的调用方被隐藏在网关之后。</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>网关</translation>
+    </message>
+    <message>
+        <source>%1 (network %2)</source>
+        <translation>%1（网络 %2）</translation>
+    </message>
+    <message>
+        <source>Connections from it</source>
+        <translation>来自它的连接</translation>
+    </message>
+    <message>
+        <source>Containers on %1 that could be the caller</source>
+        <translation>%1 上可能是调用方的容器</translation>
+    </message>
+    <message>
+        <source>Find the caller among %1: read their sockets (run twbench as root or with sudo -n, so it reads every container&apos;s namespace), or look at %2&apos;s access log for the path and user agent the gateway&apos;s requests carry.</source>
+        <translation>在 %1 中找出调用方：读取它们的套接字（以 root 身份或通过 sudo -n 运行 twbench，使其能读取每个容器的命名空间），或在 %2 的访问日志中查看来自网关的请求所带的路径和 User-Agent。</translation>
+    </message>
+    <message>
+        <source>Find the caller: no running container on %1 is known, so look at the host&apos;s own processes (docker-proxy) and at %2&apos;s access log.</source>
+        <translation>找出调用方：%1 上没有已知的运行中容器，因此请查看主机自身的进程（docker-proxy）以及 %2 的访问日志。</translation>
+    </message>
+    <message>
+        <source>Let containers call %1 over the docker network, by its service name and container port, instead of through the host&apos;s published port: no NAT on the way, and the caller shows up as itself.</source>
+        <translation>让容器通过 docker 网络、用服务名和容器端口调用 %1，而不是经由主机的发布端口：这样途中没有 NAT，调用方会以自己的身份出现。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The kernel is dropping TIME_WAIT sockets: the TIME_WAIT table overflowed %Ln time(s) while watched</source>
+        <translation>
+            <numerusform>内核正在丢弃 TIME_WAIT 套接字：监视期间 TIME_WAIT 表已溢出 %Ln 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Overflows while watched</source>
+        <translation>监视期间的溢出次数</translation>
+    </message>
+    <message>
+        <source>TcpExt.TCPTimeWaitOverflow since boot</source>
+        <translation>自启动以来的 TcpExt.TCPTimeWaitOverflow</translation>
+    </message>
+    <message>
+        <source>Whichever end of a TCP connection closes first keeps it in TIME_WAIT for %1 s. These %2 sockets are on %3, where %4 listens: they are the server side of its connections, so it ends each connection itself, typically right after answering. Every request then costs its caller a new connection (about %5 a second here), and the pile is renewed as fast as the kernel reclaims it.</source>
+        <translation>TCP 连接中先关闭的一端会让连接在 TIME_WAIT 中停留 %1 秒。这 %2 个套接字位于 %3，%4 在此监听：它们是其连接的服务端一侧，说明它自己结束每个连接，通常在应答后立即关闭。于是每个请求都让调用方新建一个连接（此处约每秒 %5 个），内核回收多快，这堆 TIME_WAIT 就补充多快。</translation>
+    </message>
+    <message>
+        <source>Let the callers close, or better, keep the connections open: enable HTTP keep-alive between %1 and its callers (HTTP/1.1 without &quot;Connection: close&quot;, a keep-alive timeout longer than the callers&apos; pause between requests; behind a proxy, also the proxy&apos;s upstream keep-alive), so one connection carries many requests.</source>
+        <translation>让调用方来关闭连接，更好的是保持连接：在 %1 与其调用方之间启用 HTTP keep-alive（HTTP/1.1 且不带“Connection: close”，keep-alive 超时长于调用方两次请求之间的间隔；若经过代理，还要开启代理的上游 keep-alive），让一个连接承载多个请求。</translation>
+    </message>
+</context>
+<context>
     <name>twbench::DockerInventory</name>
     <message>
         <source>a string</source>
@@ -1109,6 +1792,83 @@
         <translation>
             <numerusform>%n 个分组，%1 个连接，其中 %2 个处于 TIME_WAIT</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>twbench::Finding</name>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::FindingsModel</name>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>发现</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::FindingsView</name>
+    <message>
+        <source>This workstation</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Show the &amp;connections</source>
+        <translation>显示连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Open the connection table filtered to this finding&apos;s sockets</source>
+        <translation>打开连接表，只显示此发现涉及的套接字</translation>
+    </message>
+    <message>
+        <source>&amp;Findings</source>
+        <translation>发现(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Findings (%1)</source>
+        <translation>发现（%1）(&amp;F)</translation>
+    </message>
+    <message>
+        <source>No findings: nothing the rules look for (a service that closes its own connections, a proxy without upstream keep-alive, a polling loop, CLOSE_WAIT piling up, port or TIME_WAIT limits near) shows on the watched hosts right now. The rules run again with every socket table.</source>
+        <translation>没有发现：受监视的主机上目前没有出现规则所检查的任何情况（服务自己关闭连接、代理未启用上游 keep-alive、轮询循环、CLOSE_WAIT 堆积、端口或 TIME_WAIT 接近上限）。每次收到套接字表后，规则都会重新运行。</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <source>Rule: %1</source>
+        <translation>规则：%1</translation>
+    </message>
+    <message>
+        <source>Critical: %1 · Warning: %2 · Info: %3. Select a finding to see its evidence here, in the graph and on the charts.</source>
+        <translation>严重：%1 · 警告：%2 · 提示：%3。选中一条发现，即可在此处、拓扑图和图表中查看其证据。</translation>
     </message>
 </context>
 <context>
@@ -2228,6 +2988,10 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>Requests/s</source>
         <translation>请求/s</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT overflows/s</source>
+        <translation>TIME_WAIT 溢出/s</translation>
     </message>
 </context>
 <context>

@@ -448,6 +448,13 @@ void AccessLogStats::computeSteady() const
         const double variation = std::sqrt(variance) / mean;
         if (variation > m_options.steadyMaxVariation)
             continue;
+        // Requests per bin against a Poisson process of the same mean: many independent people
+        // behind one address give variance ≈ mean (dispersion ≈ 1) however busy they are, a
+        // loop on a timer far less.
+        const double perBin = double(m_options.binMs) / 1000.0;
+        const double dispersion = variance * perBin / mean;
+        if (dispersion > m_options.steadyMaxDispersion)
+            continue;
 
         const Caller &caller = it.key();
         m_steady.append({caller.sourceId, caller.client, caller.method, caller.path, mean,

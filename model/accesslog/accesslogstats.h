@@ -47,7 +47,11 @@ size_t qHash(const CallerKey &key, size_t seed = 0) noexcept;
 //  - the run must cover at least Options::steadyMinDurationMs;
 //  - the mean rate over the run must be at least Options::steadyMinRequestsPerSec;
 //  - the coefficient of variation (population standard deviation / mean) of the per-bin rates
-//    must be at most Options::steadyMaxVariation.
+//    must be at most Options::steadyMaxVariation;
+//  - the requests per bin must be under-dispersed: variance / mean at most
+//    Options::steadyMaxDispersion. Independent arrivals (Poisson) have 1, so a busy endpoint
+//    used by many people behind one proxy address, whose coefficient of variation shrinks as
+//    its volume grows, is still told apart from a loop on a timer (close to 0).
 // People click in bursts with pauses: their bins go empty or vary far more than a loop's.
 class AccessLogStats final
 {
@@ -68,11 +72,15 @@ public:
         double minBinCoverage = 0.5;
 
         // The steady-rate detector (see the class comment).
-        std::int64_t steadyMinDurationMs = 3 * 60 * 1000; // a few minutes: no person clicks
-                                                          // evenly for that long
+        // A minute of bins, each non-empty and all alike: together with the dispersion test no
+        // person, nor a crowd behind one address, passes that.
+        std::int64_t steadyMinDurationMs = 60 * 1000;
         double steadyMinRequestsPerSec = 0.2; // below this, a bin holds one or two requests and
                                               // its variation means nothing
         double steadyMaxVariation = 0.25;     // coefficient of variation of the per-bin rates
+        // Index of dispersion (variance ÷ mean) of the requests per bin: 1 for independent
+        // arrivals (people, however many behind one address), near 0 for a loop on a timer.
+        double steadyMaxDispersion = 0.5;
     };
 
     struct RatePoint

@@ -421,3 +421,60 @@ TEST(Topology, HostileNamesCannotForgeIds)
     EXPECT_EQ(node->label, QStringLiteral("p/q/s\\u{202e}"));
     EXPECT_EQ(node->containerNames, QStringList{QStringLiteral("a/b c>d\x1b[0m")});
 }
+
+// Containers whose inventory addresses live in the host's own namespace (a runtime that puts
+// them on 127.x.y.z; the lab stands in for one): the addresses name the containers, not the
+// host, and both ends of each connection, all in the host's table, make one connection.
+TEST(Topology, ContainersOnLoopbackAddressesOfTheHostNamespace)
+{
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("lab");
+    const Endpoint proxy = ep("127.9.8.10", 8081);
+    const Endpoint api = ep("127.9.8.20", 9091);
+    snapshot.sockets.push_back(sock(proxy, ep("0.0.0.0", 0), TcpState::Listen, 0));
+    snapshot.sockets.push_back(sock(api, ep("0.0.0.0", 0), TcpState::Listen, 0));
+    for (int i = 0; i < 40; ++i) {
+        const auto port = std::uint16_t(41000 + i);
+        // The poller (from the gateway's address) → proxy: the poller closed first.
+        snapshot.sockets.push_back(sock(ep("127.9.8.1", port), proxy, TcpState::TimeWait, 0));
+        // proxy → API: the API closed first; the proxy's end is gone (FIN_WAIT done, CLOSED).
+        snapshot.sockets.push_back(
+            sock(api, ep("127.9.8.10", std::uint16_t(52000 + i)), TcpState::TimeWait, 0));
+    }
+    // One proxy → API connection still open: both ends in the host's table.
+    snapshot.sockets.push_back(sock(ep("127.9.8.10", 53000), api, TcpState::Established, 0));
+    snapshot.sockets.push_back(sock(api, ep("127.9.8.10", 53000), TcpState::Established, 0));
+    snapshot.finalize();
+
+    DockerInventory inventory;
+    inventory.containers.push_back(container("aa11", "edge-proxy", "127.9.8.10", "127.9.8.1"));
+    inventory.containers.push_back(container("bb22", "token-api", "127.9.8.20", "127.9.8.1"));
+    DockerNetwork network;
+    network.name = QStringLiteral("appnet");
+    network.gateways.append(ip("127.9.8.1"));
+    inventory.networks.push_back(network);
+    NamespaceMap namespaces;
+    const Attribution attribution(snapshot, inventory, namespaces);
+    const Topology topology =
+        buildTopology(attribution, TopologyBuilder::Options(), QStringLiteral("lab"));
+
+    const TopologyEdge *front = nullptr;
+    const TopologyEdge *back = nullptr;
+    for (const TopologyEdge &edge : topology.edges) {
+        const TopologyNode &from = topology.nodes[std::size_t(edge.from)];
+        const TopologyNode &to = topology.nodes[std::size_t(edge.to)];
+        if (from.kind == NodeKind::Gateway && to.label.contains(u"edge-proxy"))
+            front = &edge;
+        if (from.label.contains(u"edge-proxy") && to.label.contains(u"token-api"))
+            back = &edge;
+        EXPECT_NE(from.kind, NodeKind::Host) << edge.id.toStdString();
+    }
+    ASSERT_NE(front, nullptr);
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(front->count(TcpState::TimeWait), 40u);
+    EXPECT_EQ(front->closer, Closer::Client);
+    EXPECT_EQ(back->count(TcpState::TimeWait), 40u);
+    EXPECT_EQ(back->closer, Closer::Server);
+    EXPECT_EQ(back->count(TcpState::Established), 1u); // one connection, seen from both ends
+    EXPECT_EQ(back->bothEndsSeen, 1u);
+}

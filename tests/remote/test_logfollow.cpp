@@ -7,6 +7,8 @@
 #include "sshtestutil.h"
 
 #include "model/accesslog/accesslogaggregator.h"
+#include "model/accesslog/accesslogstats.h"
+#include "model/timeline.h"
 #include "remote/hoststore.h"
 #include "remote/hostworker.h"
 #include "remote/linesplitter.h"
@@ -21,6 +23,7 @@
 #include <QProcess>
 #include <QScopeGuard>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <gtest/gtest.h>
@@ -37,11 +40,27 @@ using namespace twbench::test;
 
 namespace {
 
-QByteArray combinedLine(QByteArrayView path, int status = 200, QByteArrayView agent = "curl/8.1")
+// $time_local, in UTC.
+QByteArray timeLocal(std::int64_t epochMs)
 {
-    return "10.1.2.3 - - [01/May/2024:10:00:00 +0000] \"GET " + path.toByteArray() +
-           " HTTP/1.1\" " + QByteArray::number(status) + " 12 \"-\" \"" + agent.toByteArray() +
-           "\"\n";
+    return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc())
+               .toString(QStringLiteral("dd/MMM/yyyy:HH:mm:ss"))
+               .toLatin1() +
+           " +0000";
+}
+
+// Older than the history a first follow reads back keeps (AccessLogAggregator::
+// historyWindowMs): lines that were there before the follow and are not counted.
+const QByteArray longAgo = "01/May/2024:10:00:00 +0000";
+
+// A line as a server writes it: logged now, unless `time` ($time_local) says otherwise.
+QByteArray combinedLine(QByteArrayView path, int status = 200, QByteArrayView agent = "curl/8.1",
+                        QByteArrayView time = {})
+{
+    const QByteArray when =
+        time.isEmpty() ? timeLocal(QDateTime::currentMSecsSinceEpoch()) : time.toByteArray();
+    return "10.1.2.3 - - [" + when + "] \"GET " + path.toByteArray() + " HTTP/1.1\" " +
+           QByteArray::number(status) + " 12 \"-\" \"" + agent.toByteArray() + "\"\n";
 }
 
 bool appendTo(const QString &path, const QByteArray &data)
@@ -52,11 +71,11 @@ bool appendTo(const QString &path, const QByteArray &data)
     return file.write(data) == data.size() && file.flush();
 }
 
-QByteArray lines(QByteArrayView path, int count)
+QByteArray lines(QByteArrayView path, int count, QByteArrayView time = {})
 {
     QByteArray text;
     for (int i = 0; i < count; ++i)
-        text += combinedLine(path);
+        text += combinedLine(path, 200, "curl/8.1", time);
     return text;
 }
 
@@ -404,6 +423,132 @@ TEST(LogSourceSpec, FollowCommandsAreArgvAndQuotedScripts)
     EXPECT_FALSE(command.error().isEmpty());
 }
 
+// A first open reads back the recent past: a file's last lines, a container's last ten minutes
+// (at most as many lines). `since` (a container opened again) wins.
+TEST(LogSourceSpec, FirstOpenReadsBackHistory)
+{
+    EXPECT_EQ(FollowCommand::historyWindowMs, AccessLogAggregator::historyWindowMs);
+    HostSpec host = HostSpec::localWorkstation();
+    host.useSudo = true;
+    FollowCommand file =
+        FollowCommand::forSource(fileSource(QStringLiteral("/var/log/a.log")), host);
+    EXPECT_FALSE(file.readHistory);
+    file.readHistory = true;
+    EXPECT_TRUE(file.error().isEmpty());
+    EXPECT_EQ(file.localArguments(),
+              (QStringList{QStringLiteral("tail"), QStringLiteral("-F"), QStringLiteral("-n"),
+                           QStringLiteral("20000"), QStringLiteral("--"),
+                           QStringLiteral("/var/log/a.log")}));
+    const QByteArray script = file.remoteScript();
+    EXPECT_TRUE(script.contains("n='20000'\n")) << script.toStdString();
+    EXPECT_TRUE(script.contains("exec sudo -n tail \"$f\" -n \"$n\" -- \"$1\"\n"));
+    EXPECT_TRUE(script.contains("exec tail \"$f\" -n \"$n\" -- \"$1\"\n"));
+
+    LogSourceSpec source;
+    source.kind = LogSourceSpec::Kind::Container;
+    source.path = QStringLiteral("edge-proxy");
+    host.dockerCommand = QStringLiteral("sudo -n docker");
+    FollowCommand container = FollowCommand::forSource(source, host);
+    container.readHistory = true;
+    const QStringList words{
+        QStringLiteral("sudo"),    QStringLiteral("-n"),        QStringLiteral("docker"),
+        QStringLiteral("logs"),    QStringLiteral("-f"),        QStringLiteral("--timestamps"),
+        QStringLiteral("--since"), QStringLiteral("600s"),      QStringLiteral("--tail"),
+        QStringLiteral("20000"),   QStringLiteral("edge-proxy")};
+    EXPECT_EQ(container.localArguments(), words);
+    EXPECT_TRUE(container.remoteScript().contains(
+        "set -- 'sudo' '-n' 'docker' 'logs' '-f' '--timestamps' '--since' '600s' '--tail' "
+        "'20000' 'edge-proxy'\nexec \"$@\" 2>&1\n"))
+        << container.remoteScript().toStdString();
+    container.since = QStringLiteral("2024-05-01T10:00:00.000000001Z");
+    EXPECT_EQ(
+        container.localArguments().mid(3),
+        (QStringList{QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--timestamps"),
+                     QStringLiteral("--since"), container.since, QStringLiteral("edge-proxy")}));
+}
+
+// The read-back, run for real: GNU's and busybox's tail give a hostile path's last lines, and
+// the stand-in docker (which reads --since and --tail as docker does) a container's last ten
+// minutes.
+TEST(LogFollow, RemoteScriptsReadBackHistory)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QString marker;
+    const QString path = hostilePath(dir, &marker);
+    ASSERT_TRUE(QDir().mkpath(QFileInfo(path).path()));
+    ASSERT_TRUE(appendTo(path, "before\n"));
+    FollowCommand command =
+        FollowCommand::forSource(fileSource(path), HostSpec::localWorkstation());
+    command.readHistory = true;
+    ScriptRun run = runFollowScript(command, path);
+    EXPECT_TRUE(run.followed) << run.err.toStdString();
+    EXPECT_TRUE(run.out.startsWith("before\n")) << run.out.toStdString();
+    EXPECT_FALSE(QFile::exists(marker));
+
+    if (const QString busybox = findTool(QStringLiteral("busybox")); !busybox.isEmpty()) {
+        const QString bin = dir.filePath(QStringLiteral("bin"));
+        ASSERT_TRUE(QDir().mkpath(bin));
+        ASSERT_TRUE(QFile::link(busybox, bin + QStringLiteral("/tail")));
+        run = runFollowScript(command, path, bin);
+        EXPECT_TRUE(run.followed) << run.err.toStdString();
+        EXPECT_TRUE(run.out.startsWith("before\n")) << run.out.toStdString();
+        EXPECT_FALSE(QFile::exists(marker));
+    }
+
+    // A container: lines of 20, 5 and 0 minutes ago in its json-file log.
+    const QString jsonLog = dir.filePath(QStringLiteral("edge-json.log"));
+    const QString docker = dir.filePath(QStringLiteral("fake-docker"));
+    {
+        QByteArray inspect = readTestData(QStringLiteral("docker/inspect_bridge_published.json"));
+        const qsizetype at = inspect.indexOf("\"LogPath\": \"");
+        ASSERT_GE(at, 0);
+        const qsizetype end = inspect.indexOf('"', at + 12);
+        inspect.replace(at, end + 1 - at, QByteArray("\"LogPath\": \"" + jsonLog.toUtf8() + '"'));
+        QFile out(dir.filePath(QStringLiteral("inspect_edge.json")));
+        ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+        out.write(inspect);
+        ASSERT_TRUE(
+            QFile::copy(QStringLiteral(TWBENCH_TEST_DATA_DIR "/docker/fake-docker"), docker));
+        ASSERT_TRUE(QFile::setPermissions(docker, QFile::ReadOwner | QFile::ExeOwner));
+        QByteArray json;
+        for (const int minutesAgo : {20, 5, 0}) {
+            const QByteArray stamp = QDateTime::currentDateTimeUtc()
+                                         .addSecs(-60 * minutesAgo)
+                                         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz000000Z"))
+                                         .toLatin1();
+            json += "{\"log\":\"" + QByteArray::number(minutesAgo) +
+                    " minutes ago\\n\",\"stream\":\"stdout\",\"time\":\"" + stamp + "\"}\n";
+        }
+        ASSERT_TRUE(appendTo(jsonLog, json));
+    }
+    LogSourceSpec source;
+    source.kind = LogSourceSpec::Kind::Container;
+    source.path = QStringLiteral("edge-proxy");
+    HostSpec host = HostSpec::localWorkstation();
+    host.dockerCommand = docker;
+    FollowCommand container = FollowCommand::forSource(source, host);
+    container.readHistory = true;
+    QProcess shell;
+    shell.setChildProcessModifier([] { ::setpgid(0, 0); });
+    shell.start(QStringLiteral("/bin/sh"), {QStringLiteral("-s")});
+    ASSERT_TRUE(shell.waitForStarted(5000));
+    shell.write(container.remoteScript());
+    shell.closeWriteChannel();
+    QByteArray out;
+    EXPECT_TRUE(waitUntil(
+        [&] {
+            out += shell.readAllStandardOutput();
+            return out.contains("0 minutes ago\n");
+        },
+        10000))
+        << out.toStdString();
+    ::kill(-pid_t(shell.processId()), SIGTERM);
+    shell.waitForFinished(5000);
+    EXPECT_TRUE(out.contains("Z 5 minutes ago\n")) << out.toStdString();
+    EXPECT_FALSE(out.contains("20 minutes ago")) << out.toStdString();
+}
+
 // The script the SSH transport sends, run by this machine's /bin/sh exactly as sshd would run it
 // (`exec /bin/sh -s` with the script on stdin): the hostile path is followed literally, nothing in
 // it runs, and sudo's absence falls back to the user.
@@ -599,7 +744,7 @@ TEST(LogFollow, WorkerCountsAFileThroughRotationTruncationAndAMissingFile)
     ASSERT_TRUE(dir.isValid());
     const QString log = dir.filePath(QStringLiteral("access.log"));
     const QString missing = dir.filePath(QStringLiteral("later/missing.log"));
-    ASSERT_TRUE(appendTo(log, lines("/old", 30)));
+    ASSERT_TRUE(appendTo(log, lines("/old", 30, longAgo)));
 
     HostWorker worker(localSpecWithLogs(
         {fileSource(log), fileSource(missing), fileSource(QStringLiteral("relative.log"))}));
@@ -647,23 +792,58 @@ TEST(LogFollow, WorkerCountsAFileThroughRotationTruncationAndAMissingFile)
     EXPECT_EQ(recorder.total(log, &LogWindow::truncated), 1);
     EXPECT_EQ(recorder.total(log, &LogWindow::rejected), 0);
 
-    // Every sample carries one window per source, in order, end to end in time.
+    // Every sample carries one live window per source, in order, end to end in time, once the
+    // source's read-back has arrived (none of that source before). The read-back of `log` held
+    // only lines older than the history keeps: its history is ten minutes of empty 10 s bins,
+    // which come first, in the sample before its first live window.
     std::int64_t previousTo = 0;
+    qsizetype historyWindows = 0;
+    QStringList sourcesBefore;
     for (const HostSamplePtr &sample : recorder.samples) {
-        ASSERT_EQ(sample->logs.size(), 3);
-        EXPECT_EQ(sample->logs[0].sourceId, log);
-        EXPECT_EQ(sample->logs[1].sourceId, missing);
-        EXPECT_EQ(sample->logs[2].sourceId, QStringLiteral("relative.log"));
-        EXPECT_EQ(sample->logs[0].toMs, sample->epochMs);
-        if (previousTo > 0) {
-            EXPECT_LT(sample->logs[0].fromMs, sample->logs[0].toMs);
-            EXPECT_EQ(sample->logs[0].fromMs, previousTo);
-        } else {
-            // The follow opened inside the first interval: no span, so no rate that dips.
-            EXPECT_EQ(sample->logs[0].fromMs, sample->logs[0].toMs);
+        QStringList sources;
+        std::optional<LogWindow> live;
+        std::int64_t historyTo = 0;
+        for (const LogWindow &window : sample->logs) {
+            if (window.sourceId == log && !live && window.toMs < sample->epochMs) {
+                EXPECT_EQ(previousTo, 0) << "the history comes once, first";
+                EXPECT_EQ(window.requests, 0);
+                EXPECT_GT(window.toMs, window.fromMs);
+                EXPECT_LE(window.toMs - window.fromMs, AccessLogAggregator::historyBinMs);
+                if (historyTo > 0) {
+                    EXPECT_EQ(window.fromMs, historyTo);
+                }
+                historyTo = window.toMs;
+                ++historyWindows;
+                continue;
+            }
+            sources.append(window.sourceId);
+            if (window.sourceId == log)
+                live = window;
         }
-        previousTo = sample->logs[0].toMs;
+        // A source, once there, stays; the order is the spec's.
+        for (const QString &source : std::as_const(sourcesBefore))
+            EXPECT_TRUE(sources.contains(source)) << source.toStdString();
+        EXPECT_EQ(sources.value(sources.size() - 1), QStringLiteral("relative.log"));
+        EXPECT_TRUE(sources.indexOf(missing) < 0 || sources.indexOf(missing) == sources.size() - 2);
+        sourcesBefore = sources;
+        if (!live)
+            continue;
+        EXPECT_EQ(sources.first(), log);
+        EXPECT_EQ(live->toMs, sample->epochMs);
+        if (previousTo > 0) {
+            EXPECT_LT(live->fromMs, live->toMs);
+            EXPECT_EQ(live->fromMs, previousTo);
+        } else {
+            // The follow opened inside the first interval, but read back every line since the
+            // history's end: it spans from there.
+            EXPECT_GT(historyTo, 0);
+            EXPECT_EQ(live->fromMs, historyTo);
+            EXPECT_LT(live->fromMs, live->toMs);
+        }
+        previousTo = live->toMs;
     }
+    EXPECT_GT(previousTo, 0);
+    EXPECT_EQ(historyWindows, AccessLogAggregator::maxHistoryBins);
     EXPECT_EQ(recorder.count(HostState::Retrying), 0) << "the probe never stopped";
     EXPECT_TRUE(childProcesses().isEmpty());
 }
@@ -754,7 +934,9 @@ TEST(LogFollow, WorkerFollowsAContainerAndResumesWithoutCountingTwice)
     ASSERT_TRUE(waitUntil([&] { return recorder.samples.size() >= seen + 2; }, 10000));
     worker.stop();
 
-    EXPECT_EQ(recorder.count(id, QStringLiteral("/old")), 0);
+    // Read back by the first open (docker --since), counted once: in the history, or live when
+    // written within the cut-off's slack.
+    EXPECT_EQ(recorder.count(id, QStringLiteral("/old")), 5);
     EXPECT_EQ(recorder.count(id, QStringLiteral("/warmup")), warmups);
     EXPECT_EQ(recorder.count(id, QStringLiteral("/counted")), 10);
     EXPECT_EQ(recorder.count(id, QStringLiteral("/gap")), 5);
@@ -763,9 +945,187 @@ TEST(LogFollow, WorkerFollowsAContainerAndResumesWithoutCountingTwice)
     QFile callLog(calls);
     ASSERT_TRUE(callLog.open(QIODevice::ReadOnly));
     const QByteArray called = callLog.readAll();
-    EXPECT_TRUE(called.contains("logs -f --timestamps --tail 0 edge-proxy")) << called.data();
+    EXPECT_TRUE(called.contains("logs -f --timestamps --since 600s --tail 20000 edge-proxy"))
+        << called.data();
     EXPECT_TRUE(called.contains("logs -f --timestamps --since ")) << called.data();
     EXPECT_EQ(recorder.count(HostState::Retrying), 0);
+}
+
+// A first follow reads back the log's recent past. Two minutes of a loop that asks for a token
+// every 0.5 s are in the log before the worker starts: the first sample with the log carries
+// them as 10 s bins of 20 requests (up to the cut-off, where its live window starts), and the
+// steady-rate detector flags the loop from that sample on instead of a minute later. A source
+// whose lines carry no time (a regex without `time`) cannot tell the past from now: it starts at
+// the end, its first window without a span.
+TEST(LogFollow, FirstFollowReadsBackHistoryAndTheDetectorFlagsALoopAtOnce)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString log = dir.filePath(QStringLiteral("access.log"));
+    const QString link = dir.filePath(QStringLiteral("same-without-time.log"));
+    const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
+    const std::int64_t startSec = nowMs / 1000 - 120;
+    QList<std::int64_t> stamps; // every loop line's $time_local, as ms
+    const auto loopLine = [&stamps](std::int64_t ms) {
+        stamps.append(ms / 1000 * 1000);
+        return combinedLine("/api/token", 200, "loop/1", timeLocal(ms));
+    };
+    QByteArray past;
+    for (std::int64_t ms = startSec * 1000; ms < nowMs; ms += 500)
+        past += loopLine(ms);
+    const qsizetype pastLines = stamps.size();
+    ASSERT_TRUE(appendTo(log, past));
+    ASSERT_TRUE(QFile::link(log, link));
+
+    LogSourceSpec noTime = fileSource(link);
+    noTime.format = QStringLiteral(
+        R"re(regex:^(?<client>\S+) \S+ \S+ \[[^\]]*\] "(?<request>[^"]*)" (?<status>\d{3}))re");
+    ASSERT_TRUE(noTime.isValid()) << noTime.validationError().toStdString();
+    HostWorker worker(localSpecWithLogs({fileSource(log), noTime}));
+    WorkerRecorder recorder(worker);
+    worker.start();
+    // The loop goes on while the worker follows.
+    QTimer loop;
+    QObject::connect(&loop, &QTimer::timeout, &loop,
+                     [&] { appendTo(log, loopLine(QDateTime::currentMSecsSinceEpoch())); });
+    loop.start(500);
+
+    const auto firstWithLog = [&]() -> qsizetype {
+        for (qsizetype i = 0; i < recorder.samples.size(); ++i) {
+            for (const LogWindow &window : recorder.samples[i]->logs) {
+                if (window.sourceId == log)
+                    return i;
+            }
+        }
+        return -1;
+    };
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            const qsizetype first = firstWithLog();
+            return first >= 0 && recorder.samples.size() >= first + 3;
+        },
+        15000));
+    loop.stop();
+    worker.stop();
+
+    // The first sample with the log: its history, then its live window.
+    const qsizetype first = firstWithLog();
+    const HostSample &sample = *recorder.samples[first];
+    QList<LogWindow> history;
+    std::optional<LogWindow> live;
+    for (const LogWindow &window : sample.logs) {
+        if (window.sourceId != log)
+            continue;
+        if (window.toMs < sample.epochMs) {
+            EXPECT_FALSE(live) << "the history comes before the live window";
+            history.append(window);
+        } else {
+            live = window;
+        }
+    }
+    ASSERT_TRUE(live);
+    ASSERT_GE(history.size(), 12);
+    // From the first line read to the cut-off, end to end, in the detector's 10 s bins; every
+    // whole bin holds 20 requests of the loop.
+    EXPECT_EQ(history.first().fromMs, startSec * 1000);
+    const std::int64_t cutOffMs = history.last().toMs;
+    EXPECT_GT(cutOffMs, nowMs - 5000);
+    EXPECT_EQ(live->fromMs, cutOffMs) << "the live window starts where the history ends";
+    EXPECT_EQ(live->toMs, sample.epochMs);
+    std::int64_t inHistory = 0;
+    qsizetype wholeBins = 0;
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const LogWindow &window = history[i];
+        inHistory += window.requests;
+        EXPECT_TRUE(window.error.isEmpty());
+        EXPECT_GT(window.toMs, window.fromMs);
+        EXPECT_LE(window.toMs - window.fromMs, AccessLogAggregator::historyBinMs);
+        if (i > 0) {
+            EXPECT_EQ(window.fromMs, history[i - 1].toMs);
+        }
+        if (i == 0 || i == history.size() - 1)
+            continue;
+        ++wholeBins;
+        EXPECT_EQ(window.fromMs % AccessLogAggregator::historyBinMs, 0);
+        EXPECT_EQ(window.toMs - window.fromMs, AccessLogAggregator::historyBinMs);
+        EXPECT_EQ(window.requests, 20) << "bin at " << window.fromMs;
+        ASSERT_EQ(window.keys.size(), 1);
+        EXPECT_EQ(window.keys.first().key.path, QStringLiteral("/api/token"));
+    }
+    EXPECT_GE(wholeBins, 10);
+    // Exactly the lines logged before the cut-off.
+    const auto before = std::count_if(stamps.begin(), stamps.end(),
+                                      [cutOffMs](std::int64_t ms) { return ms < cutOffMs; });
+    EXPECT_EQ(inHistory, before);
+    // Each loop line counted once: in the history or live (what came before the stop).
+    EXPECT_LE(recorder.count(log, QStringLiteral("/api/token")), stamps.size());
+    EXPECT_GE(recorder.count(log, QStringLiteral("/api/token")), pastLines);
+
+    // Later samples: one live window of the log each, end to end.
+    std::int64_t previousTo = live->toMs;
+    for (qsizetype i = first + 1; i < recorder.samples.size(); ++i) {
+        qsizetype windows = 0;
+        for (const LogWindow &window : recorder.samples[i]->logs) {
+            if (window.sourceId != log)
+                continue;
+            ++windows;
+            EXPECT_EQ(window.fromMs, previousTo);
+            previousTo = window.toMs;
+        }
+        EXPECT_EQ(windows, 1);
+    }
+
+    // The source without times: no history, its first window without a span, none of the past.
+    bool sawNoTime = false;
+    for (const HostSamplePtr &one : recorder.samples) {
+        for (const LogWindow &window : one->logs) {
+            if (window.sourceId != link)
+                continue;
+            EXPECT_EQ(window.toMs, one->epochMs);
+            if (!sawNoTime) {
+                EXPECT_EQ(window.fromMs, window.toMs);
+            }
+            sawNoTime = true;
+        }
+    }
+    EXPECT_TRUE(sawNoTime);
+    EXPECT_LE(recorder.count(link, QStringLiteral("/api/token")), stamps.size() - pastLines);
+
+    // The detector, fed every window in order, flags the loop with the first sample that carries
+    // the history: no minute of waiting.
+    AccessLogStats::Options options;
+    options.steadyMinDurationMs = 60 * 1000;
+    AccessLogStats stats(options);
+    Timeline timeline;
+    for (qsizetype i = 0; i < recorder.samples.size(); ++i) {
+        const HostSample &one = *recorder.samples[i];
+        EXPECT_TRUE(timeline.add(one));
+        for (const LogWindow &window : one.logs)
+            EXPECT_TRUE(stats.add(window)) << "every window in time order";
+        const QList<AccessLogStats::SteadyCaller> steady = stats.steadyCallers();
+        if (i < first) {
+            EXPECT_TRUE(steady.isEmpty());
+            continue;
+        }
+        ASSERT_EQ(steady.size(), 1) << "sample " << i << " of " << recorder.samples.size();
+        EXPECT_EQ(steady.first().sourceId, log);
+        EXPECT_EQ(steady.first().path, QStringLiteral("/api/token"));
+        EXPECT_NEAR(steady.first().meanRequestsPerSec, 2.0, 0.2);
+        EXPECT_GE(steady.first().durationMs, 60 * 1000);
+    }
+    // The Timeline has a point per history bin, at its end, and the live ones after.
+    const QList<Timeline::Point> points = timeline.points(
+        {Timeline::Metric::RequestsPerSec, log}, 0, std::numeric_limits<std::int64_t>::max());
+    ASSERT_GE(points.size(), history.size());
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        EXPECT_EQ(points[i].epochMs, history[i].toMs);
+        EXPECT_NEAR(points[i].value,
+                    double(history[i].requests) * 1000.0 /
+                        double(history[i].toMs - history[i].fromMs),
+                    1e-3);
+    }
+    for (qsizetype i = 1; i < points.size(); ++i)
+        EXPECT_LT(points[i - 1].epochMs, points[i].epochMs);
 }
 
 TEST(LogFollow, WorkerReportsAMissingContainerAndKeepsTrying)
@@ -1053,7 +1413,7 @@ TEST_F(LogFollowSsh, WorkerCountsReportsAMissingFileAndFollowsAgainAfterAReconne
     ASSERT_TRUE(dir.isValid());
     const QString log = dir.filePath(QStringLiteral("access.log"));
     const QString missing = dir.filePath(QStringLiteral("missing.log"));
-    ASSERT_TRUE(appendTo(log, lines("/old", 10)));
+    ASSERT_TRUE(appendTo(log, lines("/old", 10, longAgo)));
     HostSpec spec = sshSpec(sshd);
     spec.logs = {fileSource(log), fileSource(missing)};
     const SshOptions options = sshOptions(sshd);

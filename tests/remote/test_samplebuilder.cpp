@@ -1,7 +1,10 @@
+#include "proberun.h"
 #include "remotetestutil.h"
 
 #include "remote/framereader.h"
 #include "remote/samplebuilder.h"
+
+#include <QFile>
 
 #include <gtest/gtest.h>
 
@@ -238,4 +241,72 @@ TEST(SampleBuilder, UnknownSectionsAreIgnored)
     EXPECT_TRUE(sample->issues.isEmpty());
     EXPECT_TRUE(sample->counters.isEmpty());
     EXPECT_FALSE(sample->table);
+}
+
+// The hello's limits (portrange=, twbuckets=, twreuse=) reach every sample; "unknown", a
+// malformed value or an older probe without them leave each limit unknown on its own.
+TEST(SampleBuilder, HelloKernelLimitsReachTheSample)
+{
+    const ProbeFrame frame = frameFrom("@@twbench sample 1 1000\n@@section sockstat\n"
+                                       "TCP: inuse 3 orphan 0 tw 7 alloc 3 mem 1\n@@end 1\n");
+    const auto helloOf = [](const QByteArray &line) {
+        FrameReader reader;
+        reader.feed(line);
+        return reader.takeHello().value_or(ProbeHello{});
+    };
+    SampleBuilder builder(QStringLiteral("h"));
+    builder.setHello(helloOf("@@twbench hello 1 endian=little netns=4026531840 cpus=2 "
+                             "portrange=20000-29999 twbuckets=4096 twreuse=1 run=7-1\n"));
+    KernelLimits limits = builder.build(frame)->limits;
+    EXPECT_EQ(limits.localPortRange, (std::optional<std::pair<int, int>>({20000, 29999})));
+    EXPECT_EQ(limits.localPortCount(), 10000);
+    EXPECT_EQ(limits.maxTimeWaitBuckets, std::optional<std::int64_t>(4096));
+    EXPECT_EQ(limits.timeWaitReuse, std::optional<bool>(true));
+    EXPECT_EQ(limits.timeWaitReuseMode, std::optional<int>(1));
+
+    builder.setHello(helloOf("@@twbench hello 1 endian=little portrange=unknown "
+                             "twbuckets=12x twreuse=2 run=7-1\n"));
+    limits = builder.build(frame)->limits;
+    EXPECT_FALSE(limits.localPortRange);
+    EXPECT_EQ(limits.localPortCount(), 0);
+    EXPECT_FALSE(limits.maxTimeWaitBuckets);
+    EXPECT_EQ(limits.timeWaitReuse, std::optional<bool>(true)); // 2: loopback only
+    EXPECT_EQ(limits.timeWaitReuseMode, std::optional<int>(2));
+
+    builder.setHello(helloOf("@@twbench hello 1 endian=little portrange=60999-32768 run=7-1\n"));
+    EXPECT_EQ(builder.build(frame)->limits, KernelLimits{}); // backwards, and nothing else
+    EXPECT_EQ(KernelLimits::fromHello("1-70000", "-5", ""), KernelLimits{});
+}
+
+// The real probe reads the limits this machine has (under its default shell).
+TEST(SampleBuilder, ProbeHelloGivesThisMachinesKernelLimits)
+{
+    const auto sysctl = [](const char *name) {
+        QFile file(QStringLiteral("/proc/sys/net/ipv4/") + QLatin1String(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll().simplified() : QByteArray();
+    };
+    const QByteArray range = sysctl("ip_local_port_range");
+    const QByteArray buckets = sysctl("tcp_max_tw_buckets");
+    const QByteArray reuse = sysctl("tcp_tw_reuse");
+    if (range.isEmpty() || buckets.isEmpty() || reuse.isEmpty())
+        GTEST_SKIP() << "no /proc/sys/net/ipv4 here";
+
+    ProbeParameters parameters;
+    parameters.counterIntervalSec = 1;
+    parameters.tableIntervalSec = 1;
+    parameters.tableMaxIntervalSec = 1;
+    parameters.maxSamples = 1;
+    parameters.dockerIntervalSec = 0;
+    const test::ProbeRun run = test::runProbe(parameters);
+    ASSERT_TRUE(run.hello) << run.reason().toStdString();
+    EXPECT_EQ(run.hello->field("portrange"), QByteArray(range).replace(' ', '-'));
+    EXPECT_EQ(run.hello->field("twbuckets"), buckets);
+    EXPECT_EQ(run.hello->field("twreuse"), reuse);
+    ASSERT_FALSE(run.frames.empty());
+    SampleBuilder builder(QStringLiteral("local"));
+    builder.setHello(*run.hello);
+    const KernelLimits limits = builder.build(run.frames.front())->limits;
+    EXPECT_GT(limits.localPortCount(), 0);
+    EXPECT_EQ(limits.maxTimeWaitBuckets, std::optional<std::int64_t>(buckets.toLongLong()));
+    EXPECT_EQ(limits.timeWaitReuseMode, std::optional<int>(reuse.toInt()));
 }

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "model/diagnosis/finding.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+
+namespace twbench {
+
+class FindingsModel;
+class FindingsRunner;
+class Workbench;
+
+// What twbench concludes, every host's findings most severe first, and the selected one in
+// full: its explanation, the evidence with numbers, and the remedies. Selecting a finding says
+// so (findingSelected) so the main window can point the other views at its evidence: the graph's
+// edges, the charts' time range, the connection table's filter.
+class FindingsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FindingsView)
+
+public:
+    FindingsView(Workbench *workbench, FindingsRunner *runner, QWidget *parent = nullptr);
+    ~FindingsView() override;
+
+    QTableView *table() const { return m_table; }
+    FindingsModel *model() const { return m_model; }
+    QTextBrowser *details() const { return m_details; }
+    // "Findings (3)" for the tab, "Findings" when none.
+    QString tabTitle() const;
+    // Finding::Evidence, remedies and explanation as rich text (escaped), as the panel shows it.
+    static QString detailsHtml(const Finding &finding);
+
+signals:
+    void findingSelected(const twbench::Finding &finding);
+    // The operator asked to see the finding's sockets in the connection table.
+    void showConnectionsRequested(const twbench::Finding &finding);
+    void tabTitleChanged(const QString &title);
+
+private:
+    void refresh();
+    void onCurrentRowChanged();
+
+    Workbench *m_workbench;           // Not owned.
+    FindingsRunner *m_runner;         // Not owned.
+    FindingsModel *m_model = nullptr; // Owned (child).
+    QLabel *m_summary = nullptr;
+    QTableView *m_table = nullptr;
+    QTextBrowser *m_details = nullptr;
+    QPushButton *m_showConnections = nullptr;
+};
+
+} // namespace twbench

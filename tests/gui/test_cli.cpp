@@ -1,0 +1,398 @@
+// `twbench diagnose`: the real executable, started as a script would start it — no display, no
+// terminal, a fresh HOME — against this workstation, a closed port and a real sshd on
+// 127.0.0.1 (tests/lab/sshdfixture). Built as its own suite (test_cli) so that only it holds the
+// SSH suites' lock. Each run is a few seconds and every wait is bounded.
+#include "gui/cli/diagnosecommand.h"
+#include "lab/sshdfixture.h"
+#include "remote/hoststore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace twbench;
+using namespace twbench::test;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    bool finished = false;
+    QByteArray out;
+    QByteArray err;
+
+    // The last line on stderr: where a failure says why.
+    QString lastLine() const
+    {
+        const QList<QByteArray> lines = err.trimmed().split('\n');
+        return QString::fromLocal8Bit(lines.isEmpty() ? QByteArray() : lines.last());
+    }
+};
+
+class Cli : public ::testing::Test
+{
+protected:
+    void SetUp() override { ASSERT_TRUE(home.isValid()); }
+
+    // Runs twbench with `arguments`, with no display, no agent and HOME in a temporary folder.
+    CliRun run(const QStringList &arguments, int timeoutMs = 30000)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name :
+             {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "SSH_AUTH_SOCK", "XDG_CONFIG_HOME"})
+            env.remove(QString::fromLatin1(name));
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(TWBENCH_EXECUTABLE), arguments);
+        CliRun result;
+        if (!process.waitForStarted(5000)) {
+            ADD_FAILURE() << "twbench did not start: " << process.errorString().toStdString();
+            return result;
+        }
+        process.closeWriteChannel();
+        result.finished = process.waitForFinished(timeoutMs);
+        if (!result.finished) {
+            process.kill();
+            process.waitForFinished(2000);
+        }
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+        return result;
+    }
+
+    QString path(const QString &name) const { return home.filePath(name); }
+
+    QJsonObject readJson(const QString &file)
+    {
+        QFile in(file);
+        if (!in.open(QIODevice::ReadOnly)) {
+            ADD_FAILURE() << "no JSON at " << file.toStdString();
+            return {};
+        }
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(in.readAll(), &error);
+        EXPECT_EQ(error.error, QJsonParseError::NoError) << error.errorString().toStdString();
+        return document.object();
+    }
+
+    // The report's shape, whatever the host holds.
+    static void expectShape(const QJsonObject &json, const QString &name)
+    {
+        EXPECT_EQ(json.value(u"version").toString(), QStringLiteral(TWBENCH_VERSION));
+        EXPECT_TRUE(
+            QDateTime::fromString(json.value(u"generated").toString(), Qt::ISODate).isValid());
+        ASSERT_TRUE(json.value(u"findings").isArray());
+        for (const QJsonValue &finding : json.value(u"findings").toArray()) {
+            EXPECT_TRUE(finding.toObject().value(u"id").isString());
+            EXPECT_TRUE(QStringList({QStringLiteral("critical"), QStringLiteral("warning"),
+                                     QStringLiteral("info")})
+                            .contains(finding.toObject().value(u"severity").toString()));
+            EXPECT_EQ(finding.toObject().value(u"host").toString(), name);
+        }
+        const QJsonArray hosts = json.value(u"hosts").toArray();
+        ASSERT_EQ(hosts.size(), 1);
+        const QJsonObject host = hosts.at(0).toObject();
+        EXPECT_EQ(host.value(u"name").toString(), name);
+        EXPECT_GT(host.value(u"samples").toInteger(), 0);
+        // The probe reads sockstat every second: TIME_WAIT is known, even when it is 0.
+        EXPECT_TRUE(host.value(u"timewait").toObject().value(u"last").isDouble());
+        EXPECT_TRUE(host.value(u"timewait").toObject().value(u"max").isDouble());
+        EXPECT_TRUE(host.value(u"cpu_percent").isObject());
+        EXPECT_TRUE(host.value(u"top_local_endpoints").isArray());
+        EXPECT_TRUE(host.value(u"topology").toObject().value(u"nodes").isArray());
+        EXPECT_TRUE(host.value(u"topology").toObject().value(u"edges").isArray());
+        EXPECT_TRUE(host.value(u"log_rates").isArray());
+        EXPECT_TRUE(host.value(u"kernel").isObject());
+    }
+
+    QTemporaryDir home;
+};
+
+// The one-line failures: nothing but the reason (after progress lines) and no JSON.
+void expectOneLineFailure(const CliRun &run, DiagnoseExit code, const QString &json)
+{
+    EXPECT_TRUE(run.finished);
+    EXPECT_EQ(run.exitCode, int(code)) << run.err.constData();
+    EXPECT_TRUE(run.lastLine().startsWith(QStringLiteral("twbench: "))) << run.err.constData();
+    EXPECT_FALSE(QFile::exists(json));
+}
+
+class CliSsh : public Cli
+{
+protected:
+    void SetUp() override
+    {
+        Cli::SetUp();
+        if (const QString why = SshdFixture::unavailableReason(); !why.isEmpty())
+            GTEST_SKIP() << why.toStdString();
+        QString error;
+        ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
+    }
+
+    QString target() const { return QStringLiteral("root@127.0.0.1:%1").arg(sshd.port()); }
+
+    SshdFixture sshd;
+};
+
+} // namespace
+
+TEST_F(Cli, DiagnoseLocalWritesTheReport)
+{
+    const QString json = path(QStringLiteral("out/local.json"));
+    ASSERT_TRUE(QDir(home.path()).mkpath(QStringLiteral("out")));
+    const CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+             QStringLiteral("--duration"), QStringLiteral("3"), QStringLiteral("--json"), json});
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    EXPECT_TRUE(result.err.contains("connecting")) << result.err.constData();
+    EXPECT_TRUE(result.out.isEmpty()); // stdout is for --json -
+    expectShape(readJson(json), QStringLiteral("local"));
+    // Atomic: the temporary file was renamed, nothing else is left beside it.
+    EXPECT_EQ(QDir(path(QStringLiteral("out"))).entryList(QDir::Files),
+              QStringList{QStringLiteral("local.json")});
+}
+
+TEST_F(Cli, ClosedPortIsUnreachable)
+{
+    const QString json = path(QStringLiteral("closed.json"));
+    const CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("127.0.0.1:1"),
+             QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--json"), json},
+            20000);
+    expectOneLineFailure(result, DiagnoseExit::Unreachable, json);
+}
+
+TEST_F(Cli, BadArgumentsSayWhichOne)
+{
+    const QString json = path(QStringLiteral("bad.json"));
+    CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+             QStringLiteral("--duration"), QStringLiteral("soon"), QStringLiteral("--json"), json});
+    expectOneLineFailure(result, DiagnoseExit::BadArguments, json);
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("--duration")));
+    EXPECT_EQ(result.err.trimmed().count('\n'), 0); // nothing but the reason
+
+    result = run({QStringLiteral("diagnose"), QStringLiteral("--json"), json});
+    expectOneLineFailure(result, DiagnoseExit::BadArguments, json);
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("--host")));
+
+    result = run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+                  QStringLiteral("--log"), QStringLiteral("relative.log"), QStringLiteral("--json"),
+                  json});
+    expectOneLineFailure(result, DiagnoseExit::BadArguments, json);
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("relative.log")));
+
+    result = run({QStringLiteral("frobnicate")});
+    EXPECT_EQ(result.exitCode, int(DiagnoseExit::BadArguments));
+
+    result = run({QStringLiteral("diagnose"), QStringLiteral("--help")});
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_TRUE(result.out.contains("--accept-new-host-key"));
+}
+
+TEST_F(CliSsh, UnknownHostKeyIsRefused)
+{
+    const QString json = path(QStringLiteral("refused.json"));
+    const QString knownHosts = path(QStringLiteral("known_hosts")); // empty: the key is unknown
+    const CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), target(),
+             QStringLiteral("--identity"), sshd.userKeyPath(), QStringLiteral("--known-hosts"),
+             knownHosts, QStringLiteral("--duration"), QStringLiteral("2"),
+             QStringLiteral("--json"), json},
+            20000);
+    expectOneLineFailure(result, DiagnoseExit::HostKeyRefused, json);
+    // The key as `ssh-keygen -lf` names it: "256 SHA256:… comment (ED25519)".
+    const QString fingerprint = sshd.keygenFingerprintLine().section(u' ', 1, 1); // "SHA256:…"
+    ASSERT_TRUE(fingerprint.startsWith(QStringLiteral("SHA256:")));
+    EXPECT_TRUE(result.lastLine().contains(fingerprint)) << result.err.constData();
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("ed25519"), Qt::CaseInsensitive));
+    EXPECT_FALSE(QFile::exists(knownHosts)); // refused: nothing saved
+
+    // A known_hosts that holds another key for the host: changed, refused even with
+    // --accept-new-host-key, and the line says how to forget the old key.
+    ASSERT_TRUE(sshd.addKey(QStringLiteral("impostor")));
+    {
+        QFile file(knownHosts);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(sshd.knownHostsLine(QStringLiteral("impostor")) + '\n');
+    }
+    const CliRun changed =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), target(),
+             QStringLiteral("--identity"), sshd.userKeyPath(), QStringLiteral("--known-hosts"),
+             knownHosts, QStringLiteral("--accept-new-host-key"), QStringLiteral("--duration"),
+             QStringLiteral("2"), QStringLiteral("--json"), json},
+            20000);
+    expectOneLineFailure(changed, DiagnoseExit::HostKeyRefused, json);
+    EXPECT_TRUE(changed.lastLine().contains(fingerprint)) << changed.err.constData();
+    EXPECT_TRUE(changed.lastLine().contains(QStringLiteral("ssh-keygen -R")))
+        << changed.err.constData();
+}
+
+TEST_F(CliSsh, AcceptNewHostKeyStreams)
+{
+    const QString json = path(QStringLiteral("ssh.json"));
+    const QString knownHosts = path(QStringLiteral("known_hosts"));
+    const CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), target(),
+             QStringLiteral("--identity"), sshd.userKeyPath(), QStringLiteral("--known-hosts"),
+             knownHosts, QStringLiteral("--accept-new-host-key"), QStringLiteral("--duration"),
+             QStringLiteral("2"), QStringLiteral("--json"), json});
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    expectShape(readJson(json), target());
+    // Saved like StrictHostKeyChecking=accept-new: the next run knows the key.
+    QFile saved(knownHosts);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(saved.readAll().contains(sshd.knownHostsLine().split(' ').value(2)));
+}
+
+TEST_F(CliSsh, SavedHostByNameAndWrongKeyIsALoginFailure)
+{
+    // A host the GUI saved (the same settings file the GUI would read), found by its name.
+    HostSpec spec;
+    spec.id = QStringLiteral("b7c1");
+    spec.displayName = QStringLiteral("lab sshd");
+    spec.kind = HostSpec::Kind::Ssh;
+    spec.address = QStringLiteral("127.0.0.1");
+    spec.port = sshd.port();
+    spec.user = QStringLiteral("root");
+    spec.login = HostSpec::LoginMethod::IdentityFile;
+    spec.identityFile = sshd.userKeyPath();
+    {
+        HostStore store(path(QStringLiteral("config/twbench/twbench.conf")));
+        store.save({HostSpec::localWorkstation(), spec});
+    }
+    const QString knownHosts = path(QStringLiteral("known_hosts"));
+    {
+        QFile file(knownHosts);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(sshd.knownHostsLine() + '\n');
+    }
+    const QString json = path(QStringLiteral("saved.json"));
+    CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("lab sshd"),
+             QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--duration"),
+             QStringLiteral("2"), QStringLiteral("--json"), json});
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    expectShape(readJson(json), QStringLiteral("lab sshd"));
+
+    // Another key, which the server does not accept: refused, and said so in one line.
+    ASSERT_TRUE(sshd.addKey(QStringLiteral("strangerkey")));
+    const QString refusedJson = path(QStringLiteral("login.json"));
+    result = run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("b7c1"),
+                  QStringLiteral("--identity"), sshd.dir() + QStringLiteral("/strangerkey"),
+                  QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--duration"),
+                  QStringLiteral("2"), QStringLiteral("--json"), refusedJson},
+                 20000);
+    expectOneLineFailure(result, DiagnoseExit::LoginFailed, refusedJson);
+}
+
+TEST(CliParse, HostSpecs)
+{
+    QString error;
+    std::optional<HostSpec> host = DiagnoseCommand::parseHost(QStringLiteral("local"), {}, &error);
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->kind, HostSpec::Kind::Local);
+
+    host = DiagnoseCommand::parseHost(QStringLiteral("ops@web-01.example:2222"), {}, &error);
+    ASSERT_TRUE(host) << error.toStdString();
+    EXPECT_EQ(host->kind, HostSpec::Kind::Ssh);
+    EXPECT_EQ(host->user, QStringLiteral("ops"));
+    EXPECT_EQ(host->address, QStringLiteral("web-01.example"));
+    EXPECT_EQ(host->port, 2222);
+
+    host = DiagnoseCommand::parseHost(QStringLiteral("10.0.0.5"), {}, &error);
+    ASSERT_TRUE(host);
+    EXPECT_TRUE(host->user.isEmpty());
+    EXPECT_EQ(host->port, 22);
+
+    host = DiagnoseCommand::parseHost(QStringLiteral("root@[2001:db8::1]:2200"), {}, &error);
+    ASSERT_TRUE(host) << error.toStdString();
+    EXPECT_EQ(host->address, QStringLiteral("2001:db8::1"));
+    EXPECT_EQ(host->port, 2200);
+    host = DiagnoseCommand::parseHost(QStringLiteral("2001:db8::1"), {}, &error);
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->address, QStringLiteral("2001:db8::1"));
+    EXPECT_EQ(host->port, 22);
+
+    for (const char *bad :
+         {"host:0", "host:99999", "host:ssh", "@host", "[::1", "[::1]x", "-oops", "host:"}) {
+        error.clear();
+        EXPECT_FALSE(DiagnoseCommand::parseHost(QString::fromLatin1(bad), {}, &error)) << bad;
+        EXPECT_FALSE(error.isEmpty()) << bad;
+        EXPECT_FALSE(error.contains(u'\n')) << bad;
+    }
+
+    // Saved hosts: by id, by name; a name two share is ambiguous.
+    HostSpec saved;
+    saved.id = QStringLiteral("id-1");
+    saved.displayName = QStringLiteral("web");
+    saved.kind = HostSpec::Kind::Ssh;
+    saved.address = QStringLiteral("10.1.1.1");
+    host = DiagnoseCommand::parseHost(QStringLiteral("web"), {saved}, &error);
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->id, QStringLiteral("id-1"));
+    host = DiagnoseCommand::parseHost(QStringLiteral("id-1"), {saved}, &error);
+    ASSERT_TRUE(host);
+    EXPECT_EQ(host->address, QStringLiteral("10.1.1.1"));
+    HostSpec twin = saved;
+    twin.id = QStringLiteral("id-2");
+    EXPECT_FALSE(DiagnoseCommand::parseHost(QStringLiteral("web"), {saved, twin}, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("id")));
+}
+
+TEST(CliParse, LogSpecs)
+{
+    QString error;
+    std::optional<LogSourceSpec> log =
+        DiagnoseCommand::parseLog(QStringLiteral("/var/log/nginx/access.log"), &error);
+    ASSERT_TRUE(log) << error.toStdString();
+    EXPECT_EQ(log->kind, LogSourceSpec::Kind::File);
+    EXPECT_EQ(log->path, QStringLiteral("/var/log/nginx/access.log"));
+    EXPECT_EQ(log->format, QStringLiteral("auto"));
+
+    log = DiagnoseCommand::parseLog(QStringLiteral("/var/log/a:b/access.log:combined"), &error);
+    ASSERT_TRUE(log);
+    EXPECT_EQ(log->path, QStringLiteral("/var/log/a:b/access.log")); // ':' inside the path
+    EXPECT_EQ(log->format, QStringLiteral("combined"));
+
+    // Not a format word after the last ':': all of it is the path.
+    log = DiagnoseCommand::parseLog(QStringLiteral("/srv/logs/10:30.log"), &error);
+    ASSERT_TRUE(log);
+    EXPECT_EQ(log->path, QStringLiteral("/srv/logs/10:30.log"));
+    EXPECT_EQ(log->format, QStringLiteral("auto"));
+
+    log = DiagnoseCommand::parseLog(QStringLiteral("container:web:common"), &error);
+    ASSERT_TRUE(log);
+    EXPECT_EQ(log->kind, LogSourceSpec::Kind::Container);
+    EXPECT_EQ(log->path, QStringLiteral("web"));
+    EXPECT_EQ(log->format, QStringLiteral("common"));
+
+    // A pattern may hold ':' itself: everything after the first ":regex:" is the pattern.
+    log = DiagnoseCommand::parseLog(
+        QStringLiteral("/var/log/app.log:regex:^(?<client>\\S+) \\[(?<time>[^:]+:\\d+)\\] "
+                       "(?<path>\\S+)$"),
+        &error);
+    ASSERT_TRUE(log) << error.toStdString();
+    EXPECT_EQ(log->path, QStringLiteral("/var/log/app.log"));
+    EXPECT_EQ(log->format, QStringLiteral("regex:^(?<client>\\S+) \\[(?<time>[^:]+:\\d+)\\] "
+                                          "(?<path>\\S+)$"));
+
+    for (const char *bad : {"relative.log", "container:bad name", "/x.log:regex:(", ""}) {
+        error.clear();
+        EXPECT_FALSE(DiagnoseCommand::parseLog(QString::fromLatin1(bad), &error)) << bad;
+        EXPECT_FALSE(error.isEmpty()) << bad;
+    }
+}
