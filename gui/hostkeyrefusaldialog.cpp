@@ -2,6 +2,8 @@
 
 #include "servertext.h"
 
+#include "remote/knownhosts.h"
+
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QLabel>
@@ -12,18 +14,6 @@
 namespace twbench {
 
 namespace {
-
-// OpenSSH names key types by their short, upper-case name in this message.
-QString shortKeyName(const QString &keyType)
-{
-    if (keyType.contains(QStringLiteral("ed25519")))
-        return QStringLiteral("ED25519");
-    if (keyType.startsWith(QStringLiteral("ecdsa")))
-        return QStringLiteral("ECDSA");
-    if (keyType.contains(QStringLiteral("rsa")))
-        return QStringLiteral("RSA");
-    return escapeServerText(keyType, false, 64).toUpper();
-}
 
 QString banner(const QString &title)
 {
@@ -41,7 +31,7 @@ QString HostKeyRefusalDialog::warningText(const HostKeyQuestion &q)
 {
     const QString host = escapeServerText(q.host, false, 256);
     const QString name = q.port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(q.port);
-    const QString key = shortKeyName(q.keyType);
+    const QString key = openSshKeyName(q.keyType);
     const QString fingerprint = escapeServerText(q.fingerprint, false, 256);
     const QString where =
         escapeServerText(q.knownHostsFile, false, 1000) + u':' + QString::number(q.knownHostsLine);

@@ -415,4 +415,22 @@ bool KnownHosts::matchHashed(const QString &name, QStringView hashed)
     return mac == expected;
 }
 
+QString openSshKeyName(const QString &keyType)
+{
+    if (keyType.contains(QLatin1String("ed25519")))
+        return QStringLiteral("ED25519");
+    if (keyType.startsWith(QLatin1String("ecdsa")))
+        return QStringLiteral("ECDSA");
+    if (keyType.contains(QLatin1String("rsa")))
+        return QStringLiteral("RSA");
+    if (keyType.contains(QLatin1String("dss")))
+        return QStringLiteral("DSA");
+    QString name;
+    for (const QChar c : keyType.left(64)) {
+        if (c.isLetterOrNumber() || c == u'-' || c == u'@' || c == u'.')
+            name += c.toUpper();
+    }
+    return name;
+}
+
 } // namespace twbench

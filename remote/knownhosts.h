@@ -26,6 +26,10 @@ struct PublicKey
     friend bool operator==(const PublicKey &a, const PublicKey &b) { return a.blob == b.blob; }
 };
 
+// The short, upper-case name OpenSSH gives a key type in its messages ("ED25519 key fingerprint
+// is SHA256:…"): ED25519, ECDSA, RSA, DSA; an unknown type upper-cased, cut to printable text.
+QString openSshKeyName(const QString &keyType);
+
 // OpenSSH's known_hosts files, read and written by our own code so the policy is OpenSSH's and
 // not libssh 0.10's (which skips @revoked lines and follows StrictHostKeyChecking from the
 // user's ssh config). Understood: comma lists of patterns with '*', '?' and '!' negation

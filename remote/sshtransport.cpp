@@ -191,7 +191,9 @@ void SshTransport::connectAndVerify()
             ? KnownHosts::entryLine(options.host, options.port, m_serverKey)
             : verdict.lineText;
     const QString where = tr("%1 line %2").arg(verdict.file).arg(verdict.line);
-    const QString shown = tr("%1 key %2").arg(m_serverKey.type, m_serverKey.fingerprint);
+    // As OpenSSH says it: "ED25519 key fingerprint is SHA256:…".
+    const QString shown = tr("%1 key fingerprint is %2")
+                              .arg(openSshKeyName(m_serverKey.type), m_serverKey.fingerprint);
 
     switch (verdict.verdict) {
     case HostKeyVerdict::Known:

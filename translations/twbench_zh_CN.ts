@@ -2759,10 +2759,6 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <translation>%1 第 %2 行</translation>
     </message>
     <message>
-        <source>%1 key %2</source>
-        <translation>%1 密钥 %2</translation>
-    </message>
-    <message>
         <source>The host key of %1 is not known (%2) and this run may not ask: refused. Add the key to %3, or allow new host keys.</source>
         <translation>%1 的主机密钥未知（%2），且本次运行不允许询问：已拒绝。请将该密钥添加到 %3，或允许接受新的主机密钥。</translation>
     </message>
@@ -2937,6 +2933,10 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>Its last message: %1</source>
         <translation>最后一条消息：%1</translation>
+    </message>
+    <message>
+        <source>%1 key fingerprint is %2</source>
+        <translation>%1 密钥指纹为 %2</translation>
     </message>
 </context>
 <context>
