@@ -186,12 +186,6 @@ QHash<int, QByteArray> ConnectionTableModel::roleNames() const
     return names;
 }
 
-int ConnectionTableModel::rowOf(const SocketKey &key) const
-{
-    const auto it = m_index.constFind(key);
-    return it == m_index.constEnd() || *it < 0 ? -1 : *it;
-}
-
 void ConnectionTableModel::clear()
 {
     m_snapshot.reset();

@@ -103,7 +103,6 @@ public:
     const Socket &socketAt(int row) const { return m_rows[size_t(row)].socket; }
     SocketSide sideAt(int row) const { return m_rows[size_t(row)].side; }
     const ConnectionRow &rowAt(int row) const { return m_rows[size_t(row)]; }
-    int rowOf(const SocketKey &key) const; // -1 when not shown
 
 private:
     using Row = ConnectionRow;

@@ -182,12 +182,6 @@ QHash<int, QByteArray> EndpointGroupModel::roleNames() const
     return names;
 }
 
-int EndpointGroupModel::rowOf(const GroupKey &key) const
-{
-    const auto it = m_index.constFind(key);
-    return it == m_index.constEnd() || *it < 0 ? -1 : *it;
-}
-
 void EndpointGroupModel::clear()
 {
     resetRows();

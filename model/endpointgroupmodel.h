@@ -83,7 +83,6 @@ public:
 
     Grouping grouping() const { return m_grouping; }
     const SocketGroup &groupAt(int row) const { return m_rows[size_t(row)].group; }
-    int rowOf(const GroupKey &key) const; // -1 when not shown
 
 private:
     using Row = GroupRow;

@@ -24,6 +24,13 @@ template<typename Row, typename Key>
 class RowDiffModel : public QAbstractTableModel
 {
 public:
+    // The row that shows `key`; -1 when none does.
+    int rowOf(const Key &key) const
+    {
+        const auto it = m_index.constFind(key);
+        return it == m_index.constEnd() || *it < 0 ? -1 : *it;
+    }
+
     static constexpr int MaxChangedRanges = 64;
     static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
     // Changed rows at most this many unchanged rows apart share one dataChanged range: a few

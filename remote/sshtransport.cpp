@@ -100,8 +100,7 @@ void SshTransport::start()
         return;
     m_canceller->reset();
     m_stderrTail.clear();
-    m_exitStatus.reset();
-    m_exitSignal.clear();
+    m_exit = {};
     m_phase = Phase::Connecting;
     const std::uint64_t generation = ++m_generation;
     // Queued: the caller (the worker) has set its status before anything of ours is reported.
@@ -609,10 +608,7 @@ void SshTransport::startStream()
         failRun(tr("%1 did not open a channel: %2").arg(target(), m_session->lastError()), true);
         return;
     }
-    ssh_callbacks_init(&m_channelCallbacks);
-    m_channelCallbacks.userdata = this;
-    m_channelCallbacks.channel_exit_status_function = &SshTransport::onExitStatus;
-    m_channelCallbacks.channel_exit_signal_function = &SshTransport::onExitSignal;
+    watchExit(m_channelCallbacks, m_exit);
     if (ssh_set_channel_callbacks(m_channel.get(), &m_channelCallbacks) != SSH_OK) {
         failRun(tr("Could not watch the probe's exit on %1.").arg(target()), true);
         return;
@@ -713,7 +709,7 @@ void SshTransport::pump()
         return;
     }
     if (ssh_channel_is_closed(m_channel.get()) ||
-        (ssh_channel_is_eof(m_channel.get()) && (m_exitStatus || !m_exitSignal.isEmpty()))) {
+        (ssh_channel_is_eof(m_channel.get()) && m_exit.reported())) {
         finishRun();
         return;
     }
@@ -748,10 +744,7 @@ bool SshTransport::openFollow(int followId, const FollowCommand &command)
     follow->since.start();
     follow->channel.reset(ssh_channel_new(m_session->handle()));
     if (follow->channel) {
-        ssh_callbacks_init(&follow->callbacks);
-        follow->callbacks.userdata = follow.get();
-        follow->callbacks.channel_exit_status_function = &SshTransport::onFollowExitStatus;
-        follow->callbacks.channel_exit_signal_function = &SshTransport::onFollowExitSignal;
+        watchExit(follow->callbacks, follow->exit);
         if (ssh_set_channel_callbacks(follow->channel.get(), &follow->callbacks) != SSH_OK)
             follow->channel.reset(); // reported by the first step, below
     }
@@ -919,8 +912,7 @@ void SshTransport::endFinishedFollows()
         ssh_channel channel = follow->channel.get();
         if (follow->step == Follow::Step::Streaming &&
             (ssh_channel_is_closed(channel) ||
-             (ssh_channel_is_eof(channel) &&
-              (follow->exitStatus || !follow->exitSignal.isEmpty()))))
+             (ssh_channel_is_eof(channel) && follow->exit.reported())))
             ended.append(follow->id);
     }
     const std::uint64_t generation = m_generation;
@@ -930,14 +922,14 @@ void SshTransport::endFinishedFollows()
             continue;
         const QString target = printableExcerpt(follow->target.toUtf8());
         QString reason;
-        if (!follow->exitSignal.isEmpty())
-            reason =
-                tr("The follower of %1 on %2 was killed by signal %3.")
-                    .arg(target, this->target(), printableExcerpt(follow->exitSignal.toUtf8(), 40));
-        else if (follow->exitStatus)
+        if (!follow->exit.signal.isEmpty())
+            reason = tr("The follower of %1 on %2 was killed by signal %3.")
+                         .arg(target, this->target(),
+                              printableExcerpt(follow->exit.signal.toUtf8(), 40));
+        else if (follow->exit.status)
             reason = tr("The follower of %1 on %2 exited with status %3.")
                          .arg(target, this->target())
-                         .arg(*follow->exitStatus);
+                         .arg(*follow->exit.status);
         else
             reason = tr("The follower of %1 on %2 ended.").arg(target, this->target());
         const QByteArray tail = follow->stderrTail.trimmed();
@@ -991,23 +983,17 @@ void SshTransport::releaseFollows(bool connectionDead)
         releaseFollow(*follow, !connectionDead);
 }
 
-void SshTransport::onFollowExitStatus(ssh_session, ssh_channel, int status, void *userdata)
+void SshTransport::watchExit(ssh_channel_callbacks_struct &callbacks, ChannelExit &exit)
 {
-    static_cast<Follow *>(userdata)->exitStatus = status;
-}
-
-void SshTransport::onFollowExitSignal(ssh_session, ssh_channel, const char *signal, int core,
-                                      const char *message, const char *language, void *userdata)
-{
-    Q_UNUSED(core)
-    Q_UNUSED(message)
-    Q_UNUSED(language)
-    static_cast<Follow *>(userdata)->exitSignal = QString::fromUtf8(signal);
+    ssh_callbacks_init(&callbacks);
+    callbacks.userdata = &exit;
+    callbacks.channel_exit_status_function = &SshTransport::onExitStatus;
+    callbacks.channel_exit_signal_function = &SshTransport::onExitSignal;
 }
 
 void SshTransport::onExitStatus(ssh_session, ssh_channel, int status, void *userdata)
 {
-    static_cast<SshTransport *>(userdata)->m_exitStatus = status;
+    static_cast<ChannelExit *>(userdata)->status = status;
 }
 
 void SshTransport::onExitSignal(ssh_session, ssh_channel, const char *signal, int core,
@@ -1016,7 +1002,7 @@ void SshTransport::onExitSignal(ssh_session, ssh_channel, const char *signal, in
     Q_UNUSED(core)
     Q_UNUSED(message)
     Q_UNUSED(language)
-    static_cast<SshTransport *>(userdata)->m_exitSignal = QString::fromUtf8(signal);
+    static_cast<ChannelExit *>(userdata)->signal = QString::fromUtf8(signal);
 }
 
 void SshTransport::onWatchdog()
@@ -1032,18 +1018,18 @@ void SshTransport::onWatchdog()
 void SshTransport::finishRun()
 {
     QString detail;
-    const bool signalled = !m_exitSignal.isEmpty();
+    const bool signalled = !m_exit.signal.isEmpty();
     if (signalled)
         detail = tr("The probe on %1 was killed by signal %2.")
-                     .arg(target(), printableExcerpt(m_exitSignal.toUtf8(), 40));
-    else if (m_exitStatus.value_or(-1) == 0)
+                     .arg(target(), printableExcerpt(m_exit.signal.toUtf8(), 40));
+    else if (m_exit.status.value_or(-1) == 0)
         detail = tr("The probe on %1 ended.").arg(target());
-    else if (m_exitStatus)
-        detail = tr("The probe on %1 exited with status %2.").arg(target()).arg(*m_exitStatus);
+    else if (m_exit.status)
+        detail = tr("The probe on %1 exited with status %2.").arg(target()).arg(*m_exit.status);
     else
         detail = tr("The probe on %1 ended without an exit status.").arg(target());
     detail += stderrSummary();
-    const int code = m_exitStatus.value_or(-1);
+    const int code = m_exit.status.value_or(-1);
     teardown(false);
     m_phase = Phase::Idle;
     if (signalled)

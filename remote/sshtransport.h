@@ -130,6 +130,18 @@ private:
     void onWatchdog();
 
     // One follow: its channel and where its opening stands.
+    // How a channel's command ended, as the server reported it: the probe's and each follow's.
+    // libssh calls watchExit()'s callbacks with a pointer to one of these.
+    struct ChannelExit
+    {
+        std::optional<int> status;
+        QString signal;
+
+        bool reported() const { return status || !signal.isEmpty(); }
+    };
+    // Points `callbacks` at `exit`, for ssh_set_channel_callbacks().
+    static void watchExit(ssh_channel_callbacks_struct &callbacks, ChannelExit &exit);
+
     struct Follow
     {
         enum class Step : std::uint8_t { Opening, Requesting, Sending, Streaming };
@@ -140,11 +152,10 @@ private:
         qsizetype written = 0;
         Step step = Step::Opening;
         SshChannelPtr channel;
-        ssh_channel_callbacks_struct callbacks{}; // userdata: this Follow
+        ssh_channel_callbacks_struct callbacks{}; // userdata: `exit`
         QElapsedTimer since;                      // opening started
         QByteArray stderrTail;
-        std::optional<int> exitStatus;
-        QString exitSignal;
+        ChannelExit exit;
     };
     Follow *findFollow(int followId) const;
     // Moves pending follows one step on, without blocking. True when any is still pending.
@@ -156,9 +167,6 @@ private:
     void endFollow(int followId, const QString &reason);
     void releaseFollow(Follow &follow, bool askToEnd);
     void releaseFollows(bool connectionDead);
-    static void onFollowExitStatus(ssh_session, ssh_channel, int status, void *userdata);
-    static void onFollowExitSignal(ssh_session, ssh_channel, const char *signal, int core,
-                                   const char *message, const char *language, void *userdata);
     void failRun(const QString &reason, bool connectionDead = false);
     void refuseRun(const QString &reason);
     void finishRun();
@@ -208,8 +216,7 @@ private:
     QStringList m_notes; // what the login tried, for the refusal message
 
     QByteArray m_stderrTail;
-    std::optional<int> m_exitStatus;
-    QString m_exitSignal;
+    ChannelExit m_exit; // the probe's
     QElapsedTimer m_loginClock;
     qint64 m_loginMs = -1;
 };

@@ -170,12 +170,6 @@ QHash<int, QByteArray> TopCallersModel::roleNames() const
     return names;
 }
 
-int TopCallersModel::rowOf(const CallerKey &key) const
-{
-    const auto it = m_index.constFind(key);
-    return it == m_index.constEnd() || *it < 0 ? -1 : *it;
-}
-
 void TopCallersModel::clear()
 {
     resetRows();

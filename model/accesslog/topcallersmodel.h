@@ -72,7 +72,6 @@ public:
     void clear();
 
     const AccessLogStats::CallerRow &rowAt(int row) const { return m_rows[size_t(row)].caller; }
-    int rowOf(const CallerKey &key) const; // -1 when not shown
 
     // "12.3", "<0.1" for a positive rate that would round to zero: how the rate column and the
     // charts' labels write requests per second.

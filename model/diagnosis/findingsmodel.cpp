@@ -80,12 +80,6 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
     return {};
 }
 
-int FindingsModel::rowOf(const QString &key) const
-{
-    const auto it = m_index.constFind(key);
-    return it == m_index.cend() ? -1 : it.value();
-}
-
 void FindingsModel::setFindings(QList<Finding> findings)
 {
     std::stable_sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) {

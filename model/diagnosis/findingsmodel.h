@@ -62,7 +62,6 @@ public:
     // Shows `findings` sorted by severity, then host, then rule.
     void setFindings(QList<Finding> findings);
     const Finding &findingAt(int row) const { return m_rows[size_t(row)].finding; }
-    int rowOf(const QString &key) const; // -1 when not shown
 
 private:
     using Row = FindingRow;

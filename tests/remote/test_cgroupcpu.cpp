@@ -7,6 +7,8 @@
 #include "proberun.h"
 #include "remotetestutil.h"
 
+#include "lab/scopedenv.h"
+
 #include "model/cgroupcpu.h"
 #include "remote/framereader.h"
 #include "remote/samplebuilder.h"
@@ -29,6 +31,7 @@
 using namespace twbench;
 using twbench::test::ProbeRun;
 using twbench::test::runProbe;
+using twbench::test::ScopedEnv;
 using twbench::test::waitUntil;
 
 // Readable parameter values in test names and failure messages.
@@ -54,32 +57,6 @@ QString issuesText(const HostSample &sample)
         text += issue.source + QStringLiteral(": ") + issue.message + QLatin1Char('\n');
     return text;
 }
-
-// Sets an environment variable for the probes this scope starts, and restores it.
-class ScopedEnv final
-{
-public:
-    ScopedEnv(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_old(qgetenv(name))
-        , m_had(qEnvironmentVariableIsSet(name))
-    {
-        qputenv(name, value);
-    }
-    ~ScopedEnv()
-    {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-    Q_DISABLE_COPY_MOVE(ScopedEnv)
-
-private:
-    const char *m_name;
-    QByteArray m_old;
-    bool m_had;
-};
 
 bool writeFile(const QString &path, const QByteArray &text)
 {

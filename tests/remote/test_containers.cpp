@@ -5,6 +5,8 @@
 #include "proberun.h"
 #include "remotetestutil.h"
 
+#include "lab/scopedenv.h"
+
 #include "lab/timewaitlab.h"
 #include "model/attribution.h"
 #include "remote/framereader.h"
@@ -34,6 +36,7 @@ using namespace twbench;
 using namespace std::chrono_literals;
 using twbench::test::ProbeRun;
 using twbench::test::runProbe;
+using twbench::test::ScopedEnv;
 using twbench::test::waitUntil;
 
 namespace {
@@ -62,32 +65,6 @@ QString fakeDocker()
 {
     return QStringLiteral(TWBENCH_TEST_DATA_DIR "/docker/fake-docker");
 }
-
-// Sets an environment variable for the probes this scope starts, and restores it.
-class ScopedEnv final
-{
-public:
-    ScopedEnv(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_old(qgetenv(name))
-        , m_had(qEnvironmentVariableIsSet(name))
-    {
-        qputenv(name, value);
-    }
-    ~ScopedEnv()
-    {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-    Q_DISABLE_COPY_MOVE(ScopedEnv)
-
-private:
-    const char *m_name;
-    QByteArray m_old;
-    bool m_had;
-};
 
 int runTool(const QString &program, const QStringList &arguments, QByteArray *output = nullptr)
 {

@@ -4,6 +4,8 @@
 // 127.0.0.1, and the same over SSH against the throwaway sshd with the probe streaming on the same
 // session. Every wait is bounded and polls; nothing sleeps.
 #include "remotetestutil.h"
+
+#include "lab/scopedenv.h"
 #include "sshtestutil.h"
 
 #include "model/accesslog/accesslogaggregator.h"
@@ -86,32 +88,6 @@ QString hostilePath(const QTemporaryDir &dir, QString *marker)
     return dir.path() + QStringLiteral("/q'uote $(touch ") + *marker + QStringLiteral(") `touch ") +
            *marker + QStringLiteral("`\nline/access log");
 }
-
-// Sets an environment variable for the scope (the follows inherit it).
-class ScopedEnv final
-{
-public:
-    ScopedEnv(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_old(qgetenv(name))
-        , m_had(qEnvironmentVariableIsSet(name))
-    {
-        qputenv(name, value);
-    }
-    ~ScopedEnv()
-    {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-    Q_DISABLE_COPY_MOVE(ScopedEnv)
-
-private:
-    const char *m_name;
-    QByteArray m_old;
-    bool m_had;
-};
 
 // What a worker said, and the sums of its log windows per source.
 struct WorkerRecorder
