@@ -234,4 +234,11 @@ void CallersView::refresh()
     m_steady->show();
 }
 
+ExportSource CallersView::exportSource() const
+{
+    ExportSource source = ExportSource::ofWidget(tr("Callers"), m_table);
+    source.table = m_table->model(); // the sort proxy: rows as sorted
+    return source;
+}
+
 } // namespace twbench

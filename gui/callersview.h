@@ -1,5 +1,7 @@
 #pragma once
 
+#include "export/viewexporter.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -31,6 +33,8 @@ public:
     ~CallersView() override;
 
     QTableView *table() const { return m_table; }
+    // The table as shown and, for CSV, its rows as sorted there.
+    ExportSource exportSource() const;
     TopCallersModel *model() const { return m_model; }
     QLabel *steadyBanner() const { return m_steady; }
     void refreshNow() { refresh(); }

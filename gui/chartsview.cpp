@@ -250,6 +250,8 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
     m_legend->setMinimumWidth(190);
     m_legend->setMaximumWidth(320);
     m_legend->setIconSize(QSize(24, 12));
+    // Log sources are paths: their ends ("…/api/access.log") tell them apart, not their starts.
+    m_legend->setTextElideMode(Qt::ElideMiddle);
     m_legend->setToolTip(tr("Tick or untick a line to show or hide it."));
 
     auto *bar = new QHBoxLayout;
@@ -578,6 +580,12 @@ void ChartsView::markRange(std::optional<std::pair<std::int64_t, std::int64_t>> 
             std::max<std::int64_t>((range->second - range->first) / 5, minimumZoomMs);
         showWindow(range->first - pad, range->second + pad);
     }
+}
+
+void ChartsView::setCursorTime(std::optional<std::int64_t> ms)
+{
+    for (TimeChartView *view : m_charts)
+        view->setCursorTime(ms);
 }
 
 void ChartsView::keyPressEvent(QKeyEvent *event)

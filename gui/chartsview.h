@@ -78,6 +78,8 @@ public:
     void goLive();
     // Shades a span on every chart (a finding's evidence) and shows it; nullopt clears.
     void markRange(std::optional<std::pair<std::int64_t, std::int64_t>> range);
+    // A replay's current time as a line on every chart; nullopt hides it.
+    void setCursorTime(std::optional<std::int64_t> ms);
     // The crosshair's text for a chart at an axis time, as shown on hover; for tests.
     QString valuesAt(Panel panel, std::int64_t ms) const;
     void hoverAt(std::optional<std::int64_t> ms);

@@ -270,4 +270,11 @@ void ConnectionsView::setTextFilter(const QString &text)
     m_textFilter->setText(text);
 }
 
+ExportSource ConnectionsView::exportSource() const
+{
+    ExportSource source = ExportSource::ofWidget(tr("Connections"), m_table);
+    source.table = m_table->model(); // the filter proxy: rows as filtered and sorted
+    return source;
+}
+
 } // namespace twbench

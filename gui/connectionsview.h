@@ -1,5 +1,7 @@
 #pragma once
 
+#include "export/viewexporter.h"
+
 #include "model/attribution.h"
 #include "model/docker/dockerinventory.h"
 #include "model/snapshot.h"
@@ -34,6 +36,8 @@ public:
     ~ConnectionsView() override;
 
     QTableView *table() const { return m_table; }
+    // The table as shown and, for CSV, its rows as filtered and sorted there.
+    ExportSource exportSource() const;
     ConnectionTableModel *model() const { return m_model; }
     ConnectionFilterProxy *proxy() const { return m_proxy; }
 

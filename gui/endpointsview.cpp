@@ -189,4 +189,11 @@ void EndpointsView::activateRow(const QModelIndex &proxyIndex)
     emit drillDown(m_model->grouping(), group.key, group.display);
 }
 
+ExportSource EndpointsView::exportSource() const
+{
+    ExportSource source = ExportSource::ofWidget(tr("Endpoints"), m_table);
+    source.table = m_table->model(); // the sort proxy: rows as sorted
+    return source;
+}
+
 } // namespace twbench

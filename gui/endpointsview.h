@@ -1,5 +1,7 @@
 #pragma once
 
+#include "export/viewexporter.h"
+
 #include "model/snapshot.h"
 #include "model/socketgrouper.h"
 
@@ -30,6 +32,8 @@ public:
     ~EndpointsView() override;
 
     QTableView *table() const { return m_table; }
+    // The table as shown and, for CSV, its rows as sorted there.
+    ExportSource exportSource() const;
     EndpointGroupModel *model() const { return m_model; }
     // True while a grouping runs in the background; for tests.
     bool isGrouping() const { return m_watcher.isRunning(); }

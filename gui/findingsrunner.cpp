@@ -131,12 +131,15 @@ void FindingsRunner::applyRules(const Prepared &prepared)
     input.topology = prepared.topology.get();
     input.timeline = m_workbench->timeline(prepared.hostId);
     input.accessLogs = m_workbench->accessLogs(prepared.hostId);
+    // The latest sample's time, not the timeline's end: a replayed capture's timeline goes on
+    // past the moment shown.
+    std::int64_t toMs = input.timeline && input.timeline->lastMs() ? *input.timeline->lastMs()
+                                                                   : prepared.table->epochMs;
     if (const HostSamplePtr sample = m_workbench->latestSample(prepared.hostId)) {
         input.counters = sample->counters;
         input.limits = sample->limits;
+        toMs = sample->epochMs;
     }
-    const std::int64_t toMs = input.timeline && input.timeline->lastMs() ? *input.timeline->lastMs()
-                                                                         : prepared.table->epochMs;
     input.toMs = toMs;
     input.fromMs = toMs - windowMs;
     QList<Finding> found = diagnose(input);

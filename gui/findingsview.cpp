@@ -242,4 +242,11 @@ QString FindingsView::detailsHtml(const Finding &finding)
     return html;
 }
 
+ExportSource FindingsView::exportSource()
+{
+    ExportSource source = ExportSource::ofWidget(tr("Findings"), this);
+    source.table = m_table->model(); // the list as shown, most severe first
+    return source;
+}
+
 } // namespace twbench

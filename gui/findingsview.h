@@ -1,5 +1,7 @@
 #pragma once
 
+#include "export/viewexporter.h"
+
 #include "model/diagnosis/finding.h"
 
 #include <QWidget>
@@ -29,6 +31,9 @@ public:
     ~FindingsView() override;
 
     QTableView *table() const { return m_table; }
+    // The whole panel (list and details) as shown; CSV: the findings list. Not const: the
+    // source renders this widget.
+    ExportSource exportSource();
     FindingsModel *model() const { return m_model; }
     QTextBrowser *details() const { return m_details; }
     // "Findings (3)" for the tab, "Findings" when none.

@@ -32,6 +32,8 @@ QColor stateColor(HostState state)
         return QColor(0xff, 0x7f, 0x0e);
     case HostState::Failed:
         return QColor(0xd6, 0x27, 0x28);
+    case HostState::Recorded:
+        return QColor(0x94, 0x67, 0xbd);
     case HostState::Idle:
     case HostState::Stopped:
         break;

@@ -1,3 +1,4 @@
+#include "gui/capturerecorder.h"
 #include "gui/cli/commandline.h"
 #include "gui/mainwindow.h"
 #include "gui/workbench.h"
@@ -5,6 +6,7 @@
 #include "remote/hoststore.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
@@ -34,6 +36,15 @@ void setUpApplication(QCoreApplication &app)
 int main(int argc, char **argv)
 {
     // `twbench diagnose …` and the other subcommands: headless, no display needed, no widget.
+    // `twbench report …` draws the charts and graphs with the real widgets: a QApplication, on
+    // the offscreen platform unless one was chosen, so it runs without a display too.
+    if (twbench::CommandLine::needsWidgets(argc, argv)) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        setUpApplication(app);
+        return twbench::CommandLine::run(QCoreApplication::arguments());
+    }
     if (twbench::CommandLine::isSubcommand(argc, argv)) {
         QCoreApplication app(argc, argv);
         setUpApplication(app);
@@ -51,6 +62,20 @@ int main(int argc, char **argv)
     // With no configuration twbench opens on this workstation only: no SSH needed to see it
     // work. The local workstation is always first.
     workbench.restoreHosts();
+    // Everything seen is recorded, so File → Save can keep it afterwards (and a crash loses at
+    // most a second of it). Without a writable data folder twbench runs on unrecorded.
+    const QString recording = twbench::CaptureRecorder::newRecordingPath();
+    QString recordingError;
+    if (!window.startRecording(recording, &recordingError))
+        qWarning("twbench: not recording: %s", qPrintable(recordingError));
     window.show();
-    return QApplication::exec();
+    window.showFirstStartOffer();
+    window.offerLeftoverRecordings(recording);
+    const int status = QApplication::exec();
+    // Closed normally: the operator saved what they wanted (or chose not to). A recording left
+    // behind by a crash stays for the next start to offer.
+    window.stopRecording();
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(recording + suffix);
+    return status;
 }

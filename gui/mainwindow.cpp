@@ -1,10 +1,12 @@
 #include "mainwindow.h"
 
 #include "callersview.h"
+#include "capturerecorder.h"
 #include "chartsview.h"
 #include "connectionsview.h"
 #include "credentialdialog.h"
 #include "endpointsview.h"
+#include "export/exportactions.h"
 #include "findingsrunner.h"
 #include "findingsview.h"
 #include "hostdialog.h"
@@ -16,6 +18,11 @@
 #include "topologyview.h"
 #include "workbench.h"
 
+#include "replay/capturereplay.h"
+#include "report/reportbuilder.h"
+
+#include "model/redactor.h"
+
 #include "model/hostlistmodel.h"
 #include "remote/knownhosts.h"
 
@@ -25,6 +32,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -33,13 +44,53 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace twbench {
+
+namespace {
+
+constexpr int maxRecentFiles = 8;
+const QString recentFilesKey = QStringLiteral("files/recent");
+const QString lastFolderKey = QStringLiteral("files/lastFolder");
+const QString sampleOfferedKey = QStringLiteral("firstStart/sampleOffered");
+// A recording shorter than this is not worth a question on quit.
+constexpr std::int64_t askToSaveFromSamples = 60;
+
+QString captureFilter()
+{
+    return MainWindow::tr("twbench captures (*.twbench);;All files (*)");
+}
+
+QString timeText(std::int64_t epochMs)
+{
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(epochMs),
+                              QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString durationText(std::int64_t ms)
+{
+    const std::int64_t seconds = std::max<std::int64_t>(0, ms / 1000);
+    if (seconds >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(seconds / 3600)
+            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
 
 MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     : QMainWindow(parent)
@@ -68,6 +119,36 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_callers = new CallersView(workbench, m_tabs);
     m_tabs->addTab(m_callers, tr("C&allers"));
     setCentralWidget(m_tabs);
+    // A bar across the window's top for offers that need no dialog ("Open sample
+    // investigation", a recording left by a crash): seen, but in nobody's way.
+    auto *infoToolBar = new QToolBar(tr("Notice"), this);
+    infoToolBar->setObjectName(QStringLiteral("infoToolBar"));
+    infoToolBar->setMovable(false);
+    infoToolBar->setFloatable(false);
+    infoToolBar->toggleViewAction()->setVisible(false);
+    m_infoBar = infoToolBar;
+    auto *infoFrame = new QFrame(infoToolBar);
+    infoFrame->setObjectName(QStringLiteral("infoBar"));
+    infoFrame->setStyleSheet(
+        QStringLiteral("#infoBar { background: #eef4fb; border: 1px solid #b9cfe8; }"));
+    auto *infoLayout = new QHBoxLayout(infoFrame);
+    infoLayout->setContentsMargins(10, 4, 6, 4);
+    m_infoLabel = new QLabel(infoFrame);
+    m_infoLabel->setTextFormat(Qt::PlainText);
+    auto *infoButton = new QToolButton(infoFrame);
+    infoButton->setObjectName(QStringLiteral("infoBarButton"));
+    m_infoAction = new QAction(this);
+    infoButton->setDefaultAction(m_infoAction);
+    auto *infoClose = new QToolButton(infoFrame);
+    infoClose->setText(tr("Dismiss"));
+    infoClose->setAutoRaise(true);
+    connect(infoClose, &QToolButton::clicked, m_infoBar, &QWidget::hide);
+    infoLayout->addWidget(m_infoLabel, 1);
+    infoLayout->addWidget(infoButton);
+    infoLayout->addWidget(infoClose);
+    infoToolBar->addWidget(infoFrame);
+    addToolBar(Qt::TopToolBarArea, infoToolBar);
+    m_infoBar->hide();
 
     // The charts sit under the tables, not in a tab of their own: the pile (which endpoint) and
     // the curve (since when, how fast) are read together.
@@ -439,7 +520,10 @@ void MainWindow::showNextCredentialRequest()
 void MainWindow::createActions()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    createFileMenu(fileMenu);
+    createExportActions(fileMenu);
+    fileMenu->addSeparator();
+    QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
@@ -480,6 +564,8 @@ void MainWindow::createActions()
     m_hostMenu->addAction(m_forgetHostKey);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("Open &sample investigation"), this,
+                        &MainWindow::openSampleInvestigation);
     helpMenu->addAction(tr("&About twbench"), this, &MainWindow::showAbout);
 }
 
@@ -595,9 +681,17 @@ void MainWindow::updateStatusBar()
     const HostSamplePtr sample = m_workbench->latestSample(hostId);
     if (sample) {
         const qint64 ageMs = QDateTime::currentMSecsSinceEpoch() - sample->epochMs;
-        m_sampleLabel->setText(tr("Sample #%1, %2 s ago")
-                                   .arg(locale.toString(qulonglong(sample->sequence)))
-                                   .arg(locale.toString(qMax<qint64>(0, ageMs) / 1000.0, 'f', 1)));
+        if (m_replay) {
+            // A recorded sample's age means nothing; its time does.
+            m_sampleLabel->setText(
+                tr("Sample #%1 at %2")
+                    .arg(locale.toString(qulonglong(sample->sequence)), timeText(sample->epochMs)));
+        } else {
+            m_sampleLabel->setText(
+                tr("Sample #%1, %2 s ago")
+                    .arg(locale.toString(qulonglong(sample->sequence)))
+                    .arg(locale.toString(qMax<qint64>(0, ageMs) / 1000.0, 'f', 1)));
+        }
         if (sample->issues.isEmpty()) {
             m_issuesLabel->clear();
             m_issuesLabel->setToolTip({});
@@ -647,7 +741,13 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    saveSettings();
+    if (!confirmClose()) {
+        event->ignore();
+        return;
+    }
+    // A capture's window must not overwrite the live window's remembered layout.
+    if (!m_replay)
+        saveSettings();
     event->accept();
 }
 
@@ -662,6 +762,588 @@ void MainWindow::showFindingEvidence(const Finding &finding)
     m_topology->highlightEdges(finding.topologyEdges);
     m_charts->markRange(finding.timeRange);
     m_connections->setTextFilter(finding.tableFilter); // empty: the filter of the last one goes
+}
+
+void MainWindow::createFileMenu(QMenu *fileMenu)
+{
+    QAction *openAction = fileMenu->addAction(tr("&Open capture…"), this, &MainWindow::open);
+    openAction->setObjectName(QStringLiteral("openCaptureAction"));
+    openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = fileMenu->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fileMenu->addAction(tr("Open &sample investigation"), this,
+                        &MainWindow::openSampleInvestigation);
+    fileMenu->addSeparator();
+    m_saveAction = fileMenu->addAction(tr("&Save"), this, &MainWindow::save);
+    m_saveAction->setObjectName(QStringLiteral("saveAction"));
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAsAction = fileMenu->addAction(tr("Save &as…"), this, &MainWindow::saveAs);
+    m_saveAsAction->setObjectName(QStringLiteral("saveAsAction"));
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    // Saving belongs to the live window, which records; a capture's window shows a file as
+    // it is.
+    m_saveAction->setEnabled(false);
+    m_saveAsAction->setEnabled(false);
+    fileMenu->addSeparator();
+}
+
+// The order of the sources, for currentExportSource().
+enum class ExportView { Findings, Endpoints, Connections, Callers, Charts, Topology };
+
+void MainWindow::createExportActions(QMenu *fileMenu)
+{
+    m_exports = new ExportActions(
+        {
+            {tr("Findings"),
+             [this] {
+                 return m_findings->exportSource();
+             }},
+            {tr("Endpoints"),
+             [this] {
+                 return m_endpoints->exportSource();
+             }},
+            {tr("Connections"),
+             [this] {
+                 return m_connections->exportSource();
+             }},
+            {tr("Callers"),
+             [this] {
+                 return m_callers->exportSource();
+             }},
+            {tr("Charts"),
+             [this] {
+                 return ExportSource::ofWidget(tr("Charts"), m_charts);
+             }},
+            {tr("Topology"),
+             [this] {
+                 return m_topology->exportSource();
+             }},
+        },
+        [this] { return exportCaption(); }, this);
+    m_exports->setCurrentSource([this] { return currentExportSource(); });
+    m_exports->exportAction()->setObjectName(QStringLiteral("exportViewAction"));
+    m_exports->copyAction()->setObjectName(QStringLiteral("copyViewAction"));
+    fileMenu->addAction(m_exports->exportAction());
+    fileMenu->addAction(m_exports->copyAction());
+    m_reportAction = fileMenu->addAction(tr("Export &report…"), this, &MainWindow::exportReport);
+    m_reportAction->setObjectName(QStringLiteral("exportReportAction"));
+    m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_redactAction = fileMenu->addAction(tr("Re&dact addresses and host names in reports"));
+    m_redactAction->setObjectName(QStringLiteral("redactReportsAction"));
+    m_redactAction->setCheckable(true);
+    m_redactAction->setChecked(QSettings().value(QStringLiteral("report/redact"), false).toBool());
+    connect(m_redactAction, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("report/redact"), on); });
+    connect(m_exports, &ExportActions::exported, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Exported to %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    });
+    connect(m_exports, &ExportActions::copied, this, [this](const QString &title) {
+        statusBar()->showMessage(tr("%1 copied to the clipboard.").arg(title), 5000);
+    });
+}
+
+int MainWindow::currentExportSource() const
+{
+    // The view the operator is in: a dock that holds the focus, else the tab shown.
+    const QWidget *focus = QApplication::focusWidget();
+    if (focus && (focus == m_charts || m_charts->isAncestorOf(focus)))
+        return int(ExportView::Charts);
+    if (focus && (focus == m_topology || m_topology->isAncestorOf(focus)))
+        return int(ExportView::Topology);
+    const QWidget *page = m_tabs->currentWidget();
+    if (page == m_findings)
+        return int(ExportView::Findings);
+    if (page == m_endpoints)
+        return int(ExportView::Endpoints);
+    if (page == m_connections)
+        return int(ExportView::Connections);
+    if (page == m_callers)
+        return int(ExportView::Callers);
+    return -1;
+}
+
+ExportCaption MainWindow::exportCaption() const
+{
+    ExportCaption caption;
+    QStringList names;
+    const QString current = m_workbench->currentHost();
+    for (const HostSpec &spec : m_workbench->hostSpecs()) {
+        if (spec.id == current || (currentExportSource() == int(ExportView::Charts) &&
+                                   m_charts->hostScope() == ChartsView::HostScope::All))
+            names << spec.displayName;
+    }
+    caption.hosts = names.join(QStringLiteral(", "));
+    const QLocale locale;
+    const auto text = [&locale](std::int64_t ms, const QString &format) {
+        return locale.toString(QDateTime::fromMSecsSinceEpoch(ms), format);
+    };
+    if (currentExportSource() == int(ExportView::Charts)) {
+        const auto [fromMs, toMs] = m_charts->window();
+        caption.timeRange = tr("%1 – %2").arg(text(fromMs, QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                                              text(toMs, QStringLiteral("HH:mm:ss")));
+    } else if (const SnapshotPtr table = m_workbench->latestTable(current)) {
+        caption.timeRange =
+            tr("table of %1").arg(text(table->epochMs, QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    }
+    return caption;
+}
+
+void MainWindow::exportReport()
+{
+    if (!m_replay && !m_recorder) {
+        statusBar()->showMessage(tr("Nothing is recorded: there is nothing to report."), 10000);
+        return;
+    }
+    QSettings settings;
+    const QString folder = settings
+                               .value(QStringLiteral("report/lastFolder"),
+                                      settings.value(lastFolderKey, QDir::homePath()))
+                               .toString();
+    QString selectedFilter;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export report"),
+        folder + QStringLiteral("/twbench-report-%1.pdf")
+                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))),
+        tr("PDF (*.pdf);;HTML (*.html)"), &selectedFilter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selectedFilter.contains(QLatin1String("html")) ? QStringLiteral(".html")
+                                                               : QStringLiteral(".pdf");
+    settings.setValue(QStringLiteral("report/lastFolder"), QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Building the report…"));
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    QString error;
+    const bool ok = exportReportTo(path, m_redactAction->isChecked(), &error);
+    QApplication::restoreOverrideCursor();
+    if (ok) {
+        statusBar()->showMessage(tr("Report written to %1.").arg(QDir::toNativeSeparators(path)),
+                                 10000);
+        return;
+    }
+    statusBar()->clearMessage();
+    auto *box = new QMessageBox(QMessageBox::Critical, tr("Export report"),
+                                tr("The report was not written."), QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::exportReportTo(const QString &path, bool redact, QString *error)
+{
+    // The report reads a capture: a capture's window has one; the live window first copies
+    // what it recorded so far (a consistent snapshot, as File → Save makes).
+    std::shared_ptr<const CaptureReader> reader;
+    QTemporaryDir snapshotFolder;
+    if (m_replay) {
+        reader = m_replay->sharedReader();
+    } else {
+        const QString snapshot = snapshotFolder.filePath(QStringLiteral("report.twbench"));
+        if (!snapshotFolder.isValid() || !m_recorder->saveAndWait(snapshot, error))
+            return false;
+        reader = CaptureReader::open(snapshot, error);
+        if (!reader)
+            return false;
+    }
+    const std::shared_ptr<Redactor> redactor = redact ? std::make_shared<Redactor>() : nullptr;
+    CaptureReplay replay(reader, redactor);
+    if (!replay.seekAndWait(replay.endMs(), error))
+        return false;
+    ReportOptions options;
+    options.redactor = redactor;
+    ReportBuilder builder(&replay, options);
+    builder.build();
+    return path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)
+               ? builder.writeHtml(path, error)
+               : builder.writePdf(path, error);
+}
+
+bool MainWindow::startRecording(const QString &recordingPath, QString *error)
+{
+    if (m_recorder)
+        return true;
+    auto *recorder = new CaptureRecorder(m_workbench, m_findingsRunner, this);
+    if (!recorder->start(recordingPath, error)) {
+        delete recorder;
+        return false;
+    }
+    m_recorder = recorder;
+    m_saveAction->setEnabled(true);
+    m_saveAsAction->setEnabled(true);
+    connect(m_recorder, &CaptureRecorder::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_recorder, &CaptureRecorder::saved, this, [this](const QString &path) {
+        rememberRecentFile(path);
+        updateTitle();
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    });
+    connect(
+        m_recorder, &CaptureRecorder::saveFailed, this,
+        [this](const QString &path, const QString &message) {
+            auto *box = new QMessageBox(
+                QMessageBox::Critical, tr("Save"),
+                tr("The investigation was not saved to %1.").arg(QDir::toNativeSeparators(path)),
+                QMessageBox::Ok, this);
+            box->setTextFormat(Qt::PlainText);
+            box->setInformativeText(message);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+    connect(m_recorder, &CaptureRecorder::recordingFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Recording stopped: %1").arg(message), 30000);
+    });
+    updateTitle();
+    return true;
+}
+
+void MainWindow::stopRecording()
+{
+    delete std::exchange(m_recorder, nullptr);
+    m_saveAction->setEnabled(false);
+    m_saveAsAction->setEnabled(false);
+}
+
+void MainWindow::updateTitle()
+{
+    QString name;
+    if (m_replay) {
+        name = QFileInfo(m_replay->reader().path()).fileName();
+        setWindowTitle(tr("%1 (recorded) — twbench").arg(name));
+        return;
+    }
+    if (m_recorder && !m_recorder->documentPath().isEmpty())
+        name = QFileInfo(m_recorder->documentPath()).fileName();
+    else
+        name = tr("Untitled investigation");
+    setWindowTitle(tr("%1[*] — twbench").arg(name));
+    setWindowModified(m_recorder && m_recorder->isModified());
+}
+
+void MainWindow::open()
+{
+    QSettings settings;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open capture"), settings.value(lastFolderKey, QDir::homePath()).toString(),
+        captureFilter());
+    if (path.isEmpty())
+        return;
+    settings.setValue(lastFolderKey, QFileInfo(path).absolutePath());
+    openCapture(path);
+}
+
+void MainWindow::openCapture(const QString &path)
+{
+    struct Opened
+    {
+        std::shared_ptr<const CaptureReader> reader;
+        QString error;
+    };
+    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    // open() checks and decodes the whole file: seconds for a big one, never on this thread.
+    auto *watcher = new QFutureWatcher<Opened>(this);
+    connect(watcher, &QFutureWatcher<Opened>::finished, this, [this, watcher, path] {
+        QApplication::restoreOverrideCursor();
+        statusBar()->clearMessage();
+        const Opened opened = watcher->result();
+        watcher->deleteLater();
+        if (!opened.reader) {
+            auto *box =
+                new QMessageBox(QMessageBox::Warning, tr("Open capture"),
+                                tr("%1 cannot be opened.").arg(QDir::toNativeSeparators(path)),
+                                QMessageBox::Ok, this);
+            box->setTextFormat(Qt::PlainText);
+            box->setInformativeText(opened.error);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
+        rememberRecentFile(path);
+        showCapture(opened.reader);
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        Opened opened;
+        opened.reader = CaptureReader::open(path, &opened.error);
+        return opened;
+    }));
+}
+
+MainWindow *MainWindow::showCapture(std::shared_ptr<const CaptureReader> reader)
+{
+    auto *replay = new CaptureReplay(std::move(reader));
+    auto *window = new MainWindow(replay->workbench());
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->setReplay(replay);
+    window->show();
+    return window;
+}
+
+void MainWindow::openSampleInvestigation()
+{
+    // SQLite needs a real file: the copy in the binary goes to the cache folder first.
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    QDir().mkpath(folder);
+    const QString path = folder + QStringLiteral("/sample-investigation.twbench");
+    QFile::remove(path);
+    if (!QFile::copy(QStringLiteral(":/samples/sample-investigation.twbench"), path)) {
+        statusBar()->showMessage(tr("The sample investigation could not be copied to %1.")
+                                     .arg(QDir::toNativeSeparators(path)),
+                                 10000);
+        return;
+    }
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    openCapture(path);
+}
+
+void MainWindow::showFirstStartOffer()
+{
+    QSettings settings;
+    if (settings.value(sampleOfferedKey, false).toBool())
+        return;
+    settings.setValue(sampleOfferedKey, true);
+    showInfoBar(tr("twbench is watching this workstation. To see a whole investigation, open "
+                   "the sample: an API behind nginx piling up TIME_WAIT, recorded in the lab."),
+                tr("Open sample investigation"), [this] { openSampleInvestigation(); });
+}
+
+void MainWindow::offerLeftoverRecordings(const QString &current)
+{
+    const QFileInfo currentInfo(current);
+    QDir folder = currentInfo.absoluteDir();
+    const QFileInfoList recordings = folder.entryInfoList(
+        {QStringLiteral("session-*.twbench"), QStringLiteral("recovered-*.twbench")}, QDir::Files,
+        QDir::Time);
+    const QDateTime tooOld = QDateTime::currentDateTime().addDays(-14);
+    static const QRegularExpression pidPattern(QStringLiteral("-(\\d+)\\.twbench$"));
+    QFileInfo newest;
+    for (const QFileInfo &recording : recordings) {
+        if (recording.absoluteFilePath() == currentInfo.absoluteFilePath())
+            continue;
+        // Another twbench that still runs owns its recording.
+        const QRegularExpressionMatch match = pidPattern.match(recording.fileName());
+        const QString cmdline = match.hasMatch()
+                                    ? QStringLiteral("/proc/%1/cmdline").arg(match.captured(1))
+                                    : QString();
+        QFile command(cmdline);
+        if (!cmdline.isEmpty() && command.open(QIODevice::ReadOnly) &&
+            command.readAll().contains("twbench"))
+            continue;
+        if (recording.lastModified() < tooOld) {
+            for (const QString &suffix :
+                 {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(recording.absoluteFilePath() + suffix);
+            continue;
+        }
+        if (!newest.exists() && recording.fileName().startsWith(QLatin1String("session-")))
+            newest = recording;
+    }
+    if (!newest.exists())
+        return;
+    // Offered once: renamed with its WAL (which holds the last committed seconds), so the next
+    // start does not ask again; kept like the others for two weeks.
+    const QString path = folder.filePath(QStringLiteral("recovered-") + newest.fileName());
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFile::exists(newest.absoluteFilePath() + suffix))
+            QFile::rename(newest.absoluteFilePath() + suffix, path + suffix);
+    }
+    showInfoBar(tr("twbench did not close normally on %1. What it recorded until then is kept.")
+                    .arg(QLocale().toString(newest.lastModified(), QLocale::ShortFormat)),
+                tr("Open that recording"), [this, path] { openCapture(path); });
+}
+
+void MainWindow::showInfoBar(const QString &text, const QString &actionText,
+                             const std::function<void()> &action)
+{
+    m_infoLabel->setText(text);
+    m_infoAction->setText(actionText);
+    disconnect(m_infoAction, &QAction::triggered, nullptr, nullptr);
+    connect(m_infoAction, &QAction::triggered, this, [this, action] {
+        m_infoBar->hide();
+        action();
+    });
+    m_infoBar->show();
+}
+
+bool MainWindow::save()
+{
+    if (!m_recorder)
+        return false;
+    if (m_recorder->documentPath().isEmpty())
+        return saveAs();
+    QString error;
+    // Waited for: the copy of a long recording takes a moment, and the operator asked for it.
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    const bool ok = m_recorder->saveAndWait(m_recorder->documentPath(), &error);
+    QApplication::restoreOverrideCursor();
+    return ok;
+}
+
+bool MainWindow::saveAs()
+{
+    if (!m_recorder)
+        return false;
+    QSettings settings;
+    const QString suggested =
+        settings.value(lastFolderKey, QDir::homePath()).toString() +
+        QStringLiteral("/twbench-%1.twbench")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save investigation"), suggested, captureFilter());
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".twbench");
+    settings.setValue(lastFolderKey, QFileInfo(path).absolutePath());
+    QString error;
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    const bool ok = m_recorder->saveAndWait(path, &error);
+    QApplication::restoreOverrideCursor();
+    return ok;
+}
+
+bool MainWindow::confirmClose()
+{
+    if (!m_recorder || !m_recorder->isModified())
+        return true;
+    if (m_recorder->documentPath().isEmpty() &&
+        m_recorder->samplesRecorded() < askToSaveFromSamples)
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Quit twbench"),
+                    tr("Save the investigation before quitting?"), QMessageBox::NoButton, this);
+    box.setTextFormat(Qt::PlainText);
+    box.setInformativeText(tr("What was recorded since the last save is lost otherwise."));
+    box.setStandardButtons(QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void MainWindow::rememberRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(recentFilesKey).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > maxRecentFiles)
+        recent.removeLast();
+    settings.setValue(recentFilesKey, recent);
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(recentFilesKey).toStringList();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction *action = m_recentMenu->addAction(
+            QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
+            [this, path] { openCapture(path); });
+        action->setToolTip(QDir::toNativeSeparators(path));
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("No recent captures"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("&Clear list"), this,
+                                [] { QSettings().remove(recentFilesKey); });
+    }
+}
+
+void MainWindow::setReplay(CaptureReplay *replay)
+{
+    m_replay = replay;
+    replay->setParent(this);
+    // Nothing connects in a capture: the host actions have nothing to act on.
+    for (QAction *action : {m_addHost, m_editHost, m_duplicateHost, m_removeHost, m_connectHost,
+                            m_disconnectHost, m_importHosts, m_forgetHostKey})
+        action->setVisible(false);
+    m_hostMenu->menuAction()->setVisible(false);
+    createReplayBar();
+    connect(replay, &CaptureReplay::positioned, this, &MainWindow::onReplayPositioned);
+    connect(replay, &CaptureReplay::seekFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Could not read the capture: %1").arg(message), 15000);
+    });
+    updateTitle();
+    selectHostRow(0);
+    // The whole capture on the charts, the moment shown at its end.
+    m_charts->showWindow(replay->startMs(), std::max(replay->endMs(), replay->startMs() + 1000));
+    replay->seek(replay->endMs());
+}
+
+void MainWindow::createReplayBar()
+{
+    m_replayBar = new QToolBar(tr("Replay"), this);
+    m_replayBar->setObjectName(QStringLiteral("replayBar"));
+    m_replayBar->setMovable(false);
+    addToolBar(Qt::TopToolBarArea, m_replayBar);
+
+    const std::int64_t spanSeconds =
+        std::max<std::int64_t>(0, (m_replay->endMs() - m_replay->startMs()) / 1000);
+    m_replaySlider = new QSlider(Qt::Horizontal, m_replayBar);
+    m_replaySlider->setObjectName(QStringLiteral("replaySlider"));
+    m_replaySlider->setRange(0, int(std::min<std::int64_t>(spanSeconds, INT_MAX)));
+    m_replaySlider->setValue(m_replaySlider->maximum());
+    m_replaySlider->setSingleStep(1);
+    m_replaySlider->setPageStep(10);
+    m_replaySlider->setMinimumWidth(300);
+    m_replaySlider->setToolTip(tr("Drag to show the tables and the graph as they were then "
+                                  "(← → one second, Page Up/Down ten)"));
+    m_replayLabel = new QLabel(m_replayBar);
+    m_replayLabel->setObjectName(QStringLiteral("replayTimeLabel"));
+    m_replayLabel->setContentsMargins(8, 0, 8, 0);
+
+    const auto step = [this](int seconds) {
+        m_replaySlider->setValue(m_replaySlider->value() + seconds);
+    };
+    QAction *start =
+        m_replayBar->addAction(tr("Start"), this, [this] { m_replaySlider->setValue(0); });
+    start->setToolTip(tr("The capture's first moment (Home)"));
+    m_replayBar->addAction(tr("−10 s"), this, [step] { step(-10); });
+    m_replayBar->addWidget(m_replaySlider);
+    m_replayBar->addAction(tr("+10 s"), this, [step] { step(10); });
+    QAction *end = m_replayBar->addAction(
+        tr("End"), this, [this] { m_replaySlider->setValue(m_replaySlider->maximum()); });
+    end->setToolTip(tr("The capture's last moment (End)"));
+    m_replayBar->addWidget(m_replayLabel);
+
+    m_seekTimer = new QTimer(this);
+    m_seekTimer->setSingleShot(true);
+    m_seekTimer->setInterval(60);
+    connect(m_seekTimer, &QTimer::timeout, this,
+            [this] { seekReplaySlider(m_replaySlider->value()); });
+    connect(m_replaySlider, &QSlider::valueChanged, this, [this] {
+        // While dragging, the label follows at once and the tables at most every 60 ms.
+        m_replayLabel->setText(
+            timeText(m_replay->startMs() + std::int64_t(m_replaySlider->value()) * 1000));
+        m_seekTimer->start();
+    });
+    m_replayLabel->setText(timeText(m_replay->endMs()));
+}
+
+void MainWindow::seekReplaySlider(int seconds)
+{
+    const std::int64_t ms = seconds >= m_replaySlider->maximum()
+                                ? m_replay->endMs()
+                                : m_replay->startMs() + std::int64_t(seconds) * 1000;
+    m_replay->seek(ms);
+}
+
+void MainWindow::onReplayPositioned(std::int64_t epochMs)
+{
+    m_charts->setCursorTime(epochMs);
+    m_replayLabel->setText(tr("%1 (%2 of %3)")
+                               .arg(timeText(epochMs), durationText(epochMs - m_replay->startMs()),
+                                    durationText(m_replay->endMs() - m_replay->startMs())));
+    updateStatusBar();
 }
 
 } // namespace twbench

@@ -7,17 +7,24 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 class QAction;
 class QLabel;
 class QListView;
 class QMenu;
+class QSlider;
 class QTabWidget;
 class QTimer;
+class QToolBar;
 
 namespace twbench {
 
+class CaptureReader;
+class CaptureRecorder;
+class CaptureReplay;
 class ChartsView;
 class CallersView;
 class FindingsRunner;
@@ -28,6 +35,8 @@ class CredentialDialog;
 class HostKeyDialog;
 class HostKeyRefusalDialog;
 class EndpointsView;
+class ExportActions;
+struct ExportCaption;
 class TopologyView;
 class Workbench;
 struct HostStatus;
@@ -57,6 +66,39 @@ public:
     CredentialDialog *credentialDialog() const;
     // The Hosts menu's actions, by objectName ("addHostAction", "removeHostAction", …).
     QAction *hostAction(const QString &objectName) const;
+
+    // The live window: records what the workbench receives into `path` (the session's
+    // recording file) so that File → Save can keep it. False with *error; the window works on
+    // without recording.
+    bool startRecording(const QString &path, QString *error);
+    CaptureRecorder *recorder() const { return m_recorder; }
+    // Commits and closes the recording file (saving stays possible only until then).
+    void stopRecording();
+    // A capture's window: shows `replay` (owned by the window from now on) with a time slider.
+    void setReplay(CaptureReplay *replay);
+    CaptureReplay *replay() const { return m_replay; }
+    QSlider *replaySlider() const { return m_replaySlider; }
+    ExportActions *exportActions() const { return m_exports; }
+
+    // File menu.
+    void open();
+    // Reads the capture on the thread pool, then shows it in a window of its own.
+    void openCapture(const QString &path);
+    void openSampleInvestigation();
+    bool save();
+    bool saveAs();
+    // File → Export report…: HTML or PDF of the capture shown (a capture's window) or of what
+    // was recorded so far (the live window), redacted when File → Redact reports is on.
+    void exportReport();
+    bool exportReportTo(const QString &path, bool redact, QString *error);
+    // A window for an opened capture (deletes itself on close).
+    static MainWindow *showCapture(std::shared_ptr<const CaptureReader> reader);
+    // Shown on the first start: "Open sample investigation".
+    void showFirstStartOffer();
+    // A recording left by a twbench that did not close normally (a crash, a kill, a power
+    // cut) is offered for opening; those older than two weeks are deleted. `current` is this
+    // session's own recording.
+    void offerLeftoverRecordings(const QString &current);
 
     // The Hosts menu, also reachable from the hosts list's context menu.
     void addHost();
@@ -88,8 +130,36 @@ private:
     void onCurrentHostChanged(const QString &hostId);
     void updateStatusBar();
     void showAbout();
+    void createFileMenu(QMenu *fileMenu);
+    void updateTitle();
+    void rememberRecentFile(const QString &path);
+    void fillRecentMenu();
+    void createReplayBar();
+    void seekReplaySlider(int seconds);
+    void onReplayPositioned(std::int64_t epochMs);
+    bool confirmClose();
+    void createExportActions(QMenu *fileMenu);
+    int currentExportSource() const;
+    ExportCaption exportCaption() const;
+    void showInfoBar(const QString &text, const QString &actionText,
+                     const std::function<void()> &action);
 
-    Workbench *m_workbench; // Not owned.
+    Workbench *m_workbench;                // Not owned.
+    CaptureRecorder *m_recorder = nullptr; // Owned (child); live windows only
+    CaptureReplay *m_replay = nullptr;     // Owned (child); capture windows only
+    QToolBar *m_replayBar = nullptr;
+    QSlider *m_replaySlider = nullptr;
+    QLabel *m_replayLabel = nullptr;
+    QTimer *m_seekTimer = nullptr; // coalesces slider moves into one seek
+    QMenu *m_recentMenu = nullptr;
+    ExportActions *m_exports = nullptr; // Owned (child).
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_reportAction = nullptr;
+    QAction *m_redactAction = nullptr;
+    QWidget *m_infoBar = nullptr;
+    QLabel *m_infoLabel = nullptr;
+    QAction *m_infoAction = nullptr;
     QTabWidget *m_tabs = nullptr;
     ConnectionsView *m_connections = nullptr;
     CallersView *m_callers = nullptr;

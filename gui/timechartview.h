@@ -52,6 +52,7 @@ public:
     void setMarkedRange(std::optional<std::pair<std::int64_t, std::int64_t>> range);
     // A vertical line at the time a replay shows; nullopt hides it.
     void setCursorTime(std::optional<std::int64_t> ms);
+    std::optional<std::int64_t> cursorTime() const { return m_cursorMs; }
     // A line of text in the middle of the plot area while it has nothing to draw.
     void setPlaceholder(const QString &text);
 

@@ -20,6 +20,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPathStroker>
+#include <QPointer>
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
 #include <QToolButton>
@@ -1129,6 +1130,30 @@ void TopologyView::applyHighlight()
         nodeOn[size_t(picked)] = true;
     for (std::size_t i = 0; i < topology.nodes.size(); ++i)
         static_cast<NodeItem *>(m_nodeItems[i])->setHighlighted(nodeOn[i]);
+}
+
+ExportSource TopologyView::exportSource() const
+{
+    // Room around the outermost items (pen widths, arrow heads) so nothing touches the edge.
+    constexpr double margin = 16;
+    const QPointer<QGraphicsScene> scene = m_canvas->scene();
+    auto bounds = [scene] {
+        return scene && !scene->items().isEmpty()
+                   ? scene->itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
+                   : QRectF();
+    };
+    ExportSource source;
+    source.title = tr("Topology");
+    // Scene units are the graph's pixels at zoom 1, whatever the operator's zoom and scroll.
+    source.size = [bounds] {
+        return bounds().size();
+    };
+    source.paint = [scene, bounds](QPainter *painter, const QRectF &target) {
+        const QRectF from = bounds();
+        if (scene && !from.isEmpty())
+            scene->render(painter, target, from, Qt::KeepAspectRatio);
+    };
+    return source;
 }
 
 } // namespace twbench

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/viewexporter.h"
 #include "graphlayout.h"
 
 #include "model/attribution.h"
@@ -105,6 +106,10 @@ public:
     QGraphicsItem *nodeItem(const QString &nodeId) const;
     QGraphicsItem *edgeItem(const QString &edgeId) const;
     QGraphicsItem *edgeLabelItem(const QString &edgeId) const;
+
+    // The whole graph (not only what is scrolled into view), drawn from the scene: vector in
+    // SVG and PDF. Valid while the view lives.
+    ExportSource exportSource() const;
 
     void fitToWindow();
     void zoomBy(double factor);

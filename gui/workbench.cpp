@@ -43,7 +43,12 @@ bool isRefusal(HostKeyVerdict verdict)
 } // namespace
 
 Workbench::Workbench(QObject *parent)
+    : Workbench(Mode::Live, parent)
+{}
+
+Workbench::Workbench(Mode mode, QObject *parent)
     : QObject(parent)
+    , m_mode(mode)
     , m_fleet(new Fleet(this))
     , m_hosts(new HostListModel(this))
     , m_ownVault(new KeychainVault(this))
@@ -114,7 +119,13 @@ bool Workbench::addHost(const HostSpec &spec)
     else
         m_specs.append(spec);
     m_hosts->addHost(spec.id, spec.displayName);
-    m_fleet->addHost(spec);
+    if (m_mode == Mode::Live) {
+        m_fleet->addHost(spec);
+    } else {
+        HostStatus recorded;
+        recorded.state = HostState::Recorded;
+        onStatus(spec.id, recorded);
+    }
     save();
     return true;
 }
@@ -257,6 +268,9 @@ std::optional<std::int64_t> Workbench::remoteNowMs(const QString &hostId) const
     const auto it = m_hostData.find(hostId);
     if (it == m_hostData.end() || !it->second.latestSample)
         return std::nullopt;
+    // A recorded host's time stands still where its recording ended.
+    if (m_mode == Mode::Replay)
+        return it->second.timeline->lastMs();
     return QDateTime::currentMSecsSinceEpoch() - it->second.clockOffsetMs;
 }
 
@@ -508,6 +522,49 @@ void Workbench::onSample(const QString &hostId, const HostSamplePtr &sample)
     emit sampleArrived(hostId, sample);
     if (sample->table)
         emit tableArrived(hostId, sample->table);
+}
+
+void Workbench::loadHistory(const QString &hostId, const std::vector<HostSamplePtr> &samples)
+{
+    const auto it = m_hostData.find(hostId);
+    if (it == m_hostData.end() || samples.empty())
+        return;
+    HostData &data = it->second;
+    for (const HostSamplePtr &sample : samples) {
+        if (!sample)
+            continue;
+        data.timeline->add(*sample);
+        for (const LogWindow &window : sample->logs)
+            data.accessLogs->add(window);
+        if (sample->docker)
+            data.docker = sample->docker;
+        data.latestSample = sample;
+    }
+    // A capture has no arrival times: its hosts are shown on their own clocks.
+    data.clockOffsetMs = 0;
+    if (data.latestSample) {
+        m_hosts->applySample(*data.latestSample);
+        emit sampleArrived(hostId, data.latestSample);
+    }
+}
+
+void Workbench::showMoment(const QString &hostId, const HostSamplePtr &sample,
+                           const SnapshotPtr &table,
+                           const std::shared_ptr<const DockerInventory> &docker,
+                           const std::shared_ptr<const NamespaceMap> &namespaces)
+{
+    const auto it = m_hostData.find(hostId);
+    if (it == m_hostData.end() || !sample)
+        return;
+    HostData &data = it->second;
+    data.latestSample = sample;
+    data.latestTable = table;
+    data.docker = docker;
+    data.namespaces = namespaces;
+    m_hosts->applySample(*sample);
+    emit sampleArrived(hostId, sample);
+    if (table)
+        emit tableArrived(hostId, table);
 }
 
 void Workbench::onStatus(const QString &hostId, const HostStatus &status)

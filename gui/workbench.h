@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace twbench {
 
@@ -40,8 +41,15 @@ class Workbench final : public QObject
     Q_DISABLE_COPY_MOVE(Workbench)
 
 public:
+    // Live: hosts are watched through the fleet. Replay: hosts come from an opened capture
+    // (CaptureReplay feeds them); nothing connects, nothing is saved, no question is asked.
+    enum class Mode : std::uint8_t { Live, Replay };
+
     explicit Workbench(QObject *parent = nullptr);
+    explicit Workbench(Mode mode, QObject *parent = nullptr);
     ~Workbench() override;
+
+    Mode mode() const { return m_mode; }
 
     // Not owned; nullptr: nothing is saved. Set it before restoreHosts().
     void setHostStore(HostStore *store) { m_store = store; }
@@ -118,6 +126,15 @@ public:
     // Fleet's samples land here; public so tests can feed samples without a probe.
     void onSample(const QString &hostId, const HostSamplePtr &sample);
 
+    // Replay: a recorded host's whole history, in time order, into its timeline and access-log
+    // statistics at once (no signal per sample; one sampleArrived for the last).
+    void loadHistory(const QString &hostId, const std::vector<HostSamplePtr> &samples);
+    // Replay: what the host looked like at one moment: its sample then, its newest table and
+    // inventory at or before it. The views follow as they follow a live sample.
+    void showMoment(const QString &hostId, const HostSamplePtr &sample, const SnapshotPtr &table,
+                    const std::shared_ptr<const DockerInventory> &docker,
+                    const std::shared_ptr<const NamespaceMap> &namespaces);
+
 signals:
     void currentHostChanged(const QString &hostId);
     void sampleArrived(const QString &hostId, const twbench::HostSamplePtr &sample);
@@ -163,6 +180,7 @@ private:
         std::int64_t clockOffsetMs = 0; // our clock minus the host's, at the last sample
     };
 
+    Mode m_mode = Mode::Live;
     Fleet *m_fleet = nullptr;               // Owned (child).
     HostListModel *m_hosts = nullptr;       // Owned (child).
     HostStore *m_store = nullptr;           // Not owned.

@@ -23,6 +23,8 @@ QString hostStateText(HostState state)
         return QCoreApplication::translate("HostState", "failed");
     case HostState::Stopped:
         return QCoreApplication::translate("HostState", "stopped");
+    case HostState::Recorded:
+        return QCoreApplication::translate("HostState", "recorded");
     }
     return {};
 }

@@ -17,6 +17,7 @@ enum class HostState : std::uint8_t {
     Retrying, // waiting for the next attempt; HostStatus::retryInMs says how long
     Failed,   // given up; HostStatus::detail says why
     Stopped,  // disconnected by the operator
+    Recorded, // a host of an opened capture: what it shows was recorded, nothing connects
 };
 
 struct HostStatus

@@ -60,4 +60,20 @@ QString HostSpec::validationError() const
     return {};
 }
 
+CaptureHost captureHostOf(const HostSpec &spec)
+{
+    CaptureHost host;
+    host.id = spec.id;
+    host.displayName = spec.displayName;
+    host.kind = spec.kind == HostSpec::Kind::Ssh ? QStringLiteral("ssh") : QStringLiteral("local");
+    if (spec.kind == HostSpec::Kind::Ssh) {
+        host.address = spec.address;
+        host.port = spec.port;
+        host.user = spec.user;
+    }
+    for (const LogSourceSpec &log : spec.logs)
+        host.logSources << log.id();
+    return host;
+}
+
 } // namespace twbench

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logsourcespec.h"
+#include "model/capture/capturefile.h"
 
 #include <QList>
 #include <QMetaType>
@@ -56,6 +57,9 @@ struct HostSpec
 
     friend bool operator==(const HostSpec &, const HostSpec &) = default;
 };
+
+// What a capture file keeps of the host: who it was, never how to log in.
+CaptureHost captureHostOf(const HostSpec &spec);
 
 } // namespace twbench
 

@@ -16,7 +16,7 @@ build_packages=(
 test_packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     net-tools dash busybox devscripts strace openssh-server openssh-client passwd nginx-light
-    xvfb xauth
+    xvfb xauth poppler-utils
     dbus-daemon gnome-keyring
 )
 

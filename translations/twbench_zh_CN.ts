@@ -108,6 +108,10 @@
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
+    <message>
+        <source>recorded</source>
+        <translation>已录制</translation>
+    </message>
 </context>
 <context>
     <name>KnownHosts</name>
@@ -145,6 +149,13 @@
     <message>
         <source>The docker command must not be empty.</source>
         <translation>Docker 命令不能为空。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>twbench captures (*.twbench);;All files (*)</source>
+        <translation>twbench 采集文件 (*.twbench);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -680,6 +691,187 @@
         <source>Requests at a near-constant rate for minutes look like a program calling in a loop, not people:</source>
         <translation>请求速率数分钟内几乎恒定，像是程序在循环调用，而不是人在操作：</translation>
     </message>
+    <message>
+        <source>Callers</source>
+        <translation>调用方</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::CaptureReader</name>
+    <message>
+        <source>the description of host %1 is damaged</source>
+        <translation>主机 %1 的描述已损坏</translation>
+    </message>
+    <message>
+        <source>sample %1: %2</source>
+        <translation>采样 %1：%2</translation>
+    </message>
+    <message>
+        <source>sample %1 does not match its row</source>
+        <translation>采样 %1 与其所在行不符</translation>
+    </message>
+    <message>
+        <source>socket table %1: %2</source>
+        <translation>套接字表 %1：%2</translation>
+    </message>
+    <message>
+        <source>socket table %1 does not match its row</source>
+        <translation>套接字表 %1 与其所在行不符</translation>
+    </message>
+    <message>
+        <source>grouped table %1 has no socket table</source>
+        <translation>分组表 %1 没有对应的套接字表</translation>
+    </message>
+    <message>
+        <source>grouped table %1: %2</source>
+        <translation>分组表 %1：%2</translation>
+    </message>
+    <message>
+        <source>findings %1 are damaged</source>
+        <translation>发现 %1 已损坏</translation>
+    </message>
+    <message>
+        <source>Could not open %1: the file does not exist.</source>
+        <translation>无法打开 %1：文件不存在。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it is not a file.</source>
+        <translation>无法打开 %1：它不是文件。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it cannot be read.</source>
+        <translation>无法打开 %1：文件不可读。</translation>
+    </message>
+    <message>
+        <source>%1 is not a twbench capture (not an SQLite database).</source>
+        <translation>%1 不是 twbench 采集文件（不是 SQLite 数据库）。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: it is cut short.</source>
+        <translation>%1 已损坏：文件被截断。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 已损坏：%2</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is an SQLite database but not a twbench capture.</source>
+        <translation>%1 是 SQLite 数据库，但不是 twbench 采集文件。</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer twbench (schema %2); this one reads up to %3.</source>
+        <translation>%1 由更新版本的 twbench 写入（架构版本 %2）；此版本最高只能读取架构版本 %3。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: no room for a migrated copy.</source>
+        <translation>无法打开 %1：没有空间存放迁移后的副本。</translation>
+    </message>
+    <message>
+        <source>Could not read %1 (schema %2): %3</source>
+        <translation>无法读取 %1（架构版本 %2）：%3</translation>
+    </message>
+    <message>
+        <source>the integrity check gave no answer</source>
+        <translation>完整性检查没有返回结果</translation>
+    </message>
+    <message>
+        <source>%1 has no socket table %2.</source>
+        <translation>%1 中没有套接字表 %2。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: the file is gone.</source>
+        <translation>无法读取 %1：文件已不存在。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: it changed since it was opened.</source>
+        <translation>无法读取 %1：文件在打开后已被更改。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::CaptureRecorder</name>
+    <message>
+        <source>Nothing is being recorded.</source>
+        <translation>当前没有在录制。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::CaptureWriter</name>
+    <message>
+        <source>no migration from schema %1</source>
+        <translation>不支持从架构版本 %1 迁移</translation>
+    </message>
+    <message>
+        <source>Could not write to %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it cannot be read.</source>
+        <translation>无法打开 %1：文件不可读。</translation>
+    </message>
+    <message>
+        <source>%1 is not a twbench capture (not an SQLite database).</source>
+        <translation>%1 不是 twbench 采集文件（不是 SQLite 数据库）。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: it is cut short.</source>
+        <translation>%1 已损坏：文件被截断。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 已损坏：%2</translation>
+    </message>
+    <message>
+        <source>%1 is an SQLite database but not a twbench capture.</source>
+        <translation>%1 是 SQLite 数据库，但不是 twbench 采集文件。</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer twbench (schema %2); this one reads up to %3.</source>
+        <translation>%1 由更新版本的 twbench 写入（架构版本 %2）；此版本最高只能读取架构版本 %3。</translation>
+    </message>
+    <message>
+        <source>Could not update %1 to the current format: %2</source>
+        <translation>无法将 %1 更新为当前格式：%2</translation>
+    </message>
+    <message>
+        <source>Could not open %1 for recording: %2</source>
+        <translation>无法打开 %1 进行录制：%2</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>无法创建 %1：%2</translation>
+    </message>
+    <message>
+        <source>No capture file is open.</source>
+        <translation>没有打开的采集文件。</translation>
+    </message>
+    <message>
+        <source>Could not save to %1: %2</source>
+        <translation>无法保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>no capture file is open</source>
+        <translation>没有打开的采集文件</translation>
+    </message>
+    <message>
+        <source>it is the file being recorded</source>
+        <translation>它是正在录制的文件</translation>
+    </message>
+    <message>
+        <source>another twbench is recording into it</source>
+        <translation>另一个 twbench 正在向该文件录制</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ChartsView</name>
@@ -795,8 +987,8 @@
 <context>
     <name>twbench::CommandLine</name>
     <message>
-        <source>twbench: unknown command &quot;%1&quot;; the commands are: diagnose. Without a command, twbench opens its window.</source>
-        <translation>twbench：未知命令“%1”；可用的命令有：diagnose。不带命令时，twbench 会打开图形窗口。</translation>
+        <source>twbench: unknown command &quot;%1&quot;; the commands are: diagnose, report. Without a command, twbench opens its window.</source>
+        <translation>twbench：未知命令“%1”；可用的命令有：diagnose、report。不带命令时，twbench 会打开主窗口。</translation>
     </message>
 </context>
 <context>
@@ -899,6 +1091,10 @@
     <message>
         <source>Graph: %1</source>
         <translation>拓扑图：%1</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
     </message>
 </context>
 <context>
@@ -1074,50 +1270,6 @@
         <translation>--log %1：%2</translation>
     </message>
     <message>
-        <source>Usage: twbench diagnose --host SPEC --json FILE [options]
-
-Watches one host for a while, headless, and writes what twbench concludes as JSON.
-
-  --host SPEC             local, [user@]host[:port], or a saved host&apos;s name or id
-  --json FILE             where the JSON goes (written atomically; - for standard output)
-  --duration SECONDS      how long to collect after the first sample (default %1)
-  --connect-timeout SECONDS
-                          how long to wait for the first sample, and for each SSH step (default %2)
-  --identity FILE         the private key to log in with
-  --known-hosts FILE      the known_hosts file (default ~/.ssh/known_hosts)
-  --accept-new-host-key   trust and save a host key that is not known yet
-  --sudo                  read root-only data through sudo -n
-  --docker CMD            the docker command, e.g. &quot;sudo -n docker&quot;
-  --log PATH[:FORMAT]     an access log to follow (repeatable): an absolute path or
-                          container:NAME; FORMAT is auto, combined, common or regex:PATTERN
-  --quiet                 no progress, only errors
-
-Exit codes: 0 written (with or without findings), 1 the JSON could not be written,
-2 bad arguments, 3 unreachable, 4 host key refused, 5 login refused.
-</source>
-        <translation>用法：twbench diagnose --host SPEC --json FILE [选项]
-
-无界面地监视一台主机一段时间，并将 twbench 得出的结论写成 JSON。
-
-  --host SPEC             local、[user@]host[:port]，或已保存主机的名称或 ID
-  --json FILE             JSON 的写入位置（原子写入；- 表示标准输出）
-  --duration SECONDS      收到第一次采样后继续采集的时长（默认 %1 秒）
-  --connect-timeout SECONDS
-                          等待第一次采样以及每个 SSH 步骤的时长（默认 %2 秒）
-  --identity FILE         用于登录的私钥
-  --known-hosts FILE      known_hosts 文件（默认 ~/.ssh/known_hosts）
-  --accept-new-host-key   信任并保存尚未知的主机密钥
-  --sudo                  通过 sudo -n 读取需要 root 权限的数据
-  --docker CMD            docker 命令，例如 &quot;sudo -n docker&quot;
-  --log PATH[:FORMAT]     要跟踪的访问日志（可重复指定）：绝对路径或
-                          container:NAME；FORMAT 为 auto、combined、common 或 regex:PATTERN
-  --quiet                 不显示进度，只显示错误
-
-退出码：0 已写入（无论有无发现），1 无法写入 JSON，
-2 参数错误，3 无法连接，4 主机密钥被拒绝，5 登录被拒绝。
-</translation>
-    </message>
-    <message>
         <source>Unexpected argument &quot;%1&quot; (see twbench diagnose --help).</source>
         <translation>意外的参数“%1”（参见 twbench diagnose --help）。</translation>
     </message>
@@ -1174,6 +1326,68 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
         <translation>
             <numerusform>%1：共 %2 次采样，得出 %n 条发现；已写入 %3。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Could not save the capture to %1: %2</source>
+        <translation>无法将采集文件保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: saved the capture to %2.</source>
+        <translation>%1：已将采集文件保存到 %2。</translation>
+    </message>
+    <message>
+        <source>Could not make a temporary folder for the capture.</source>
+        <translation>无法为采集文件创建临时文件夹。</translation>
+    </message>
+    <message>
+        <source>Usage: twbench diagnose --host SPEC --json FILE [options]
+
+Watches one host for a while, headless, and writes what twbench concludes as JSON.
+
+  --host SPEC             local, [user@]host[:port], or a saved host&apos;s name or id
+  --json FILE             where the JSON goes (written atomically; - for standard output)
+  --save FILE             also keep the run as a capture file (.twbench), for twbench report and File → Open
+  --duration SECONDS      how long to collect after the first sample (default %1)
+  --connect-timeout SECONDS
+                          how long to wait for the first sample, and for each SSH step (default %2)
+  --identity FILE         the private key to log in with
+  --known-hosts FILE      the known_hosts file (default ~/.ssh/known_hosts)
+  --accept-new-host-key   trust and save a host key that is not known yet
+  --sudo                  read root-only data through sudo -n
+  --docker CMD            the docker command, e.g. &quot;sudo -n docker&quot;
+  --log PATH[:FORMAT]     an access log to follow (repeatable): an absolute path or
+                          container:NAME; FORMAT is auto, combined, common or regex:PATTERN
+  --quiet                 no progress, only errors
+
+Exit codes: 0 written (with or without findings), 1 the JSON could not be written,
+2 bad arguments, 3 unreachable, 4 host key refused, 5 login refused.
+</source>
+        <translation>用法：twbench diagnose --host SPEC --json FILE [选项]
+
+在无界面模式下监视一台主机一段时间，并将 twbench 得出的结论写成 JSON。
+
+  --host SPEC             local、[user@]host[:port]，或已保存主机的名称或 ID
+  --json FILE             JSON 的输出位置（原子写入；- 表示标准输出）
+  --save FILE             同时将本次运行保存为采集文件（.twbench），供 twbench report 和“文件 → 打开采集文件”使用
+  --duration SECONDS      第一次采样之后持续采集的时长（默认 %1）
+  --connect-timeout SECONDS
+                          等待第一次采样以及每个 SSH 步骤的时长（默认 %2）
+  --identity FILE         用于登录的私钥
+  --known-hosts FILE      known_hosts 文件（默认 ~/.ssh/known_hosts）
+  --accept-new-host-key   信任并保存尚未知的主机密钥
+  --sudo                  通过 sudo -n 读取需要 root 权限的数据
+  --docker CMD            docker 命令，例如 &quot;sudo -n docker&quot;
+  --log PATH[:FORMAT]     要跟踪的访问日志（可重复指定）：绝对路径或
+                          container:NAME；FORMAT 为 auto、combined、common 或 regex:PATTERN
+  --quiet                 不显示进度，只显示错误
+
+退出码：0 已写入（无论有无发现），1 无法写入 JSON，
+2 参数错误，3 无法连接，4 主机密钥被拒绝，5 登录被拒绝。
+</translation>
+    </message>
+    <message>
+        <source>--save %1: its directory does not exist.</source>
+        <translation>--save %1：其所在目录不存在。</translation>
     </message>
 </context>
 <context>
@@ -1793,6 +2007,57 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
             <numerusform>%n 个分组，%1 个连接，其中 %2 个处于 TIME_WAIT</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Endpoints</source>
+        <translation>端点</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ExportActions</name>
+    <message>
+        <source>&amp;Export View…</source>
+        <translation>导出视图(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the current view as PNG, SVG or PDF (a table also as CSV), with the hosts and time range under it</source>
+        <translation>将当前视图保存为 PNG、SVG 或 PDF（表还可保存为 CSV），并在下方附上主机和时间范围</translation>
+    </message>
+    <message>
+        <source>&amp;Copy View as Image</source>
+        <translation>将视图复制为图像(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Put the current view on the clipboard as an image (a table also as CSV text)</source>
+        <translation>将当前视图作为图像放到剪贴板（表还会附带 CSV 文本）</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG drawing (*.svg)</source>
+        <translation>SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>There is no view to export here.</source>
+        <translation>此处没有可导出的视图。</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
 </context>
 <context>
     <name>twbench::Finding</name>
@@ -1870,6 +2135,10 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
         <source>Critical: %1 · Warning: %2 · Info: %3. Select a finding to see its evidence here, in the graph and on the charts.</source>
         <translation>严重：%1 · 警告：%2 · 提示：%3。选中一条发现，即可在此处、拓扑图和图表中查看其证据。</translation>
     </message>
+    <message>
+        <source>Findings</source>
+        <translation>发现</translation>
+    </message>
 </context>
 <context>
     <name>twbench::Fleet</name>
@@ -1895,6 +2164,21 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
     <message>
         <source>Graphviz&apos;s layout could not be read back.</source>
         <translation>无法读回 Graphviz 的布局结果。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::GroupCodec</name>
+    <message>
+        <source>the grouped table has an unknown format</source>
+        <translation>分组表的格式未知</translation>
+    </message>
+    <message>
+        <source>the grouped table is damaged (%1)</source>
+        <translation>分组表已损坏（%1）</translation>
+    </message>
+    <message>
+        <source>the grouped table is damaged or cut short</source>
+        <translation>分组表已损坏或被截断</translation>
     </message>
 </context>
 <context>
@@ -2643,6 +2927,700 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>C&amp;allers</source>
         <translation>调用方(&amp;A)</translation>
     </message>
+    <message>
+        <source>Notice</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open &amp;sample investigation</source>
+        <translation>打开示例排查记录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sample #%1 at %2</source>
+        <translation>采样 #%1，时间 %2</translation>
+    </message>
+    <message>
+        <source>&amp;Open capture…</source>
+        <translation>打开采集文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;as…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Endpoints</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Callers</source>
+        <translation>调用方</translation>
+    </message>
+    <message>
+        <source>Export &amp;report…</source>
+        <translation>导出报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;dact addresses and host names in reports</source>
+        <translation>在报告中对地址和主机名脱敏(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>已导出到 %1。</translation>
+    </message>
+    <message>
+        <source>%1 copied to the clipboard.</source>
+        <translation>%1 已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>table of %1</source>
+        <translation>%1 的表</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded: there is nothing to report.</source>
+        <translation>尚未录制任何内容：没有可生成报告的数据。</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Building the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <source>Report written to %1.</source>
+        <translation>报告已写入 %1。</translation>
+    </message>
+    <message>
+        <source>The report was not written.</source>
+        <translation>报告未写入。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>The investigation was not saved to %1.</source>
+        <translation>排查记录未保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Recording stopped: %1</source>
+        <translation>录制已停止：%1</translation>
+    </message>
+    <message>
+        <source>%1 (recorded) — twbench</source>
+        <translation>%1（已录制） — twbench</translation>
+    </message>
+    <message>
+        <source>Untitled investigation</source>
+        <translation>未命名排查记录</translation>
+    </message>
+    <message>
+        <source>%1[*] — twbench</source>
+        <translation>%1[*] — twbench</translation>
+    </message>
+    <message>
+        <source>Open capture</source>
+        <translation>打开采集文件</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>%1 cannot be opened.</source>
+        <translation>无法打开 %1。</translation>
+    </message>
+    <message>
+        <source>The sample investigation could not be copied to %1.</source>
+        <translation>无法将示例排查记录复制到 %1。</translation>
+    </message>
+    <message>
+        <source>twbench is watching this workstation. To see a whole investigation, open the sample: an API behind nginx piling up TIME_WAIT, recorded in the lab.</source>
+        <translation>twbench 正在监视本机。要查看一次完整的排查，请打开示例排查记录：一个位于 nginx 之后的 API 不断堆积 TIME_WAIT，在实验环境中录制。</translation>
+    </message>
+    <message>
+        <source>Open sample investigation</source>
+        <translation>打开示例排查记录</translation>
+    </message>
+    <message>
+        <source>twbench did not close normally on %1. What it recorded until then is kept.</source>
+        <translation>twbench 在 %1 未正常关闭。此前录制的内容已保留。</translation>
+    </message>
+    <message>
+        <source>Open that recording</source>
+        <translation>打开该录制</translation>
+    </message>
+    <message>
+        <source>Save investigation</source>
+        <translation>保存排查记录</translation>
+    </message>
+    <message>
+        <source>Quit twbench</source>
+        <translation>退出 twbench</translation>
+    </message>
+    <message>
+        <source>Save the investigation before quitting?</source>
+        <translation>退出前是否保存排查记录？</translation>
+    </message>
+    <message>
+        <source>What was recorded since the last save is lost otherwise.</source>
+        <translation>否则，自上次保存以来录制的内容将会丢失。</translation>
+    </message>
+    <message>
+        <source>No recent captures</source>
+        <translation>没有最近的采集文件</translation>
+    </message>
+    <message>
+        <source>&amp;Clear list</source>
+        <translation>清空列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Could not read the capture: %1</source>
+        <translation>无法读取采集文件：%1</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Drag to show the tables and the graph as they were then (← → one second, Page Up/Down ten)</source>
+        <translation>拖动滑块，查看表和拓扑图在当时的状态（← → 每次一秒，Page Up/Down 每次十秒）</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开头</translation>
+    </message>
+    <message>
+        <source>The capture&apos;s first moment (Home)</source>
+        <translation>采集的起始时刻（Home）</translation>
+    </message>
+    <message>
+        <source>−10 s</source>
+        <translation>−10 秒</translation>
+    </message>
+    <message>
+        <source>+10 s</source>
+        <translation>+10 秒</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结尾</translation>
+    </message>
+    <message>
+        <source>The capture&apos;s last moment (End)</source>
+        <translation>采集的结束时刻（End）</translation>
+    </message>
+    <message>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1（%2 / %3）</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ReportBuilder</name>
+    <message>
+        <source>TIME_WAIT investigation</source>
+        <translation>TIME_WAIT 排查</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Hosts: %1</source>
+        <translation>主机：%1</translation>
+    </message>
+    <message>
+        <source>Captured: %1 (local time, %2)</source>
+        <translation>采集时间：%1（本地时间，%2）</translation>
+    </message>
+    <message>
+        <source>Written by twbench %1 on %2</source>
+        <translation>由 twbench %1 于 %2 生成</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>采样数</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT (end)</source>
+        <translation>TIME_WAIT（结束时）</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT (max)</source>
+        <translation>TIME_WAIT（最大）</translation>
+    </message>
+    <message>
+        <source>CPU (mean)</source>
+        <translation>CPU（平均）</translation>
+    </message>
+    <message>
+        <source>CPU (max)</source>
+        <translation>CPU（最大）</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>No rule fired: nothing in this capture looks like a TIME_WAIT or connection-churn problem.</source>
+        <translation>没有触发任何规则：此采集文件中看不到 TIME_WAIT 或连接新建与回收方面的问题。</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT, connection churn, CPU and requests over the capture</source>
+        <translation>采集期间的 TIME_WAIT、连接新建与回收、CPU 和请求</translation>
+    </message>
+    <message>
+        <source>Topology: %1</source>
+        <translation>拓扑：%1</translation>
+    </message>
+    <message>
+        <source>Who connects to whom at the end of the capture; edge labels give the connections by state and which side closes (and so holds TIME_WAIT).</source>
+        <translation>采集结束时谁连接到谁；边上的标签按状态给出连接数，并标明哪一方关闭连接（因而持有 TIME_WAIT）。</translation>
+    </message>
+    <message>
+        <source>Topology of %1</source>
+        <translation>%1 的拓扑</translation>
+    </message>
+    <message>
+        <source>Top local endpoints: %1</source>
+        <translation>本地端点排行：%1</translation>
+    </message>
+    <message>
+        <source>No socket table was captured.</source>
+        <translation>没有采集到套接字表。</translation>
+    </message>
+    <message>
+        <source>netstat -tn | grep TIME_WAIT | awk &apos;{print $4}&apos; | sort | uniq -c, as a table: the local endpoints with the most TIME_WAIT sockets at the end of the capture.</source>
+        <translation>netstat -tn | grep TIME_WAIT | awk &apos;{print $4}&apos; | sort | uniq -c 的表格形式：采集结束时 TIME_WAIT 套接字最多的本地端点。</translation>
+    </message>
+    <message>
+        <source>Local endpoint</source>
+        <translation>本地端点</translation>
+    </message>
+    <message>
+        <source>Namespace</source>
+        <translation>命名空间</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT</source>
+        <translation>TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>container %1</source>
+        <translation>容器 %1</translation>
+    </message>
+    <message>
+        <source>Top callers: %1</source>
+        <translation>调用方排行：%1</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态码</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>Per second</source>
+        <translation>每秒</translation>
+    </message>
+    <message>
+        <source>Steady</source>
+        <translation>稳定</translation>
+    </message>
+    <message>
+        <source>yes: a loop</source>
+        <translation>是：循环</translation>
+    </message>
+    <message>
+        <source>Appendix: check it by hand</source>
+        <translation>附录：手动核对</translation>
+    </message>
+    <message>
+        <source>Each figure of this report, as shell commands to run on the server itself. Values taken from the capture are quoted for a POSIX shell.</source>
+        <translation>本报告中的每项数据都对应一组可直接在服务器上运行的 shell 命令。取自采集文件的值已按 POSIX shell 的规则加上引号。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>twbench %1</source>
+        <translation>twbench %1</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message numerus="yes">
+        <source>Redacted: %n address(es) and %1 host name(s) were replaced by aliases (IPv4 by 198.18.x.y and up, other loopback addresses by 127.N.x.y, IPv6 by 2001:db8::/32, hosts by host-N), the same original always by the same alias. 0.0.0.0, ::, 127.0.0.1, 127.0.0.53, ::1, ports, container, image and process names and paths are as captured.</source>
+        <translation>
+            <numerusform>已脱敏：%n 个地址和 %1 个主机名已替换为别名（IPv4 用 198.18.x.y 起的地址，其他回环地址用 127.N.x.y，IPv6 用 2001:db8::/32，主机用 host-N），同一个原值始终对应同一个别名。0.0.0.0、::、127.0.0.1、127.0.0.53、::1、端口、容器名、镜像名、进程名和路径保持采集时的原样。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>ESTAB</source>
+        <translation>ESTAB</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ReportCommand</name>
+    <message>
+        <source>The capture file is missing (see twbench report --help).</source>
+        <translation>缺少采集文件（参见 twbench report --help）。</translation>
+    </message>
+    <message>
+        <source>Unexpected argument &quot;%1&quot; (see twbench report --help).</source>
+        <translation>意外的参数“%1”（参见 twbench report --help）。</translation>
+    </message>
+    <message>
+        <source>--%1 is given more than once.</source>
+        <translation>--%1 指定了多次。</translation>
+    </message>
+    <message>
+        <source>Nothing to write: give at least one of --html, --pdf and --json.</source>
+        <translation>没有要写入的内容：请至少指定 --html、--pdf 和 --json 中的一个。</translation>
+    </message>
+    <message>
+        <source>%1 is a directory.</source>
+        <translation>%1 是一个目录。</translation>
+    </message>
+    <message>
+        <source>%1 is given as more than one output.</source>
+        <translation>%1 被指定为多个输出。</translation>
+    </message>
+    <message>
+        <source>%1 is the capture file itself.</source>
+        <translation>%1 就是采集文件本身。</translation>
+    </message>
+    <message>
+        <source>Usage: twbench report FILE [--html OUT] [--pdf OUT] [--json OUT] [--redact]
+
+Writes the report of a capture file (.twbench): findings with their evidence and remedies,
+the charts and topology graphs, the top endpoints and callers, and the shell commands
+that show each figure by hand. Needs no display.
+
+  --html OUT      a self-contained HTML file (images inline)
+  --pdf OUT       a PDF (A4)
+  --json OUT      the findings and figures as JSON (as twbench diagnose writes them,
+                  with the capture&apos;s time range)
+  --redact        replace IP addresses and host names by aliases, consistently in every
+                  output (loopback, wildcards, ports, container names and paths are kept)
+  --title TEXT    the report&apos;s title
+
+At least one of --html, --pdf and --json. Files are written atomically.
+
+Exit codes: 0 written, 1 an output could not be written, 2 bad arguments,
+6 the capture file cannot be read.
+</source>
+        <translation>用法：twbench report FILE [--html OUT] [--pdf OUT] [--json OUT] [--redact]
+
+为采集文件（.twbench）生成报告：包括各条发现及其证据和建议、
+图表和拓扑图、主要端点和调用方，以及可手动得出每项数据的 shell 命令。
+不需要图形显示环境。
+
+  --html OUT      自包含的 HTML 文件（图片内嵌）
+  --pdf OUT       PDF（A4）
+  --json OUT      以 JSON 格式输出发现和数据（与 twbench diagnose 写出的格式相同，
+                  附带采集的时间范围）
+  --redact        将 IP 地址和主机名替换为别名，在所有输出中保持一致
+                  （环回地址、通配地址、端口、容器名和路径保持不变）
+  --title TEXT    报告标题
+
+至少指定 --html、--pdf 和 --json 中的一个。文件以原子方式写入。
+
+退出码：0 已写入，1 有输出无法写入，2 参数错误，
+6 无法读取采集文件。
+</translation>
+    </message>
+    <message>
+        <source>twbench report needs a QApplication.</source>
+        <translation>twbench report 需要 QApplication。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read as a capture file.</source>
+        <translation>无法将 %1 作为采集文件读取。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ReproduceCommands</name>
+    <message>
+        <source>TIME_WAIT in all</source>
+        <translation>TIME_WAIT 总数</translation>
+    </message>
+    <message>
+        <source>How many sockets are in TIME_WAIT now. In /proc/net/sockstat, &quot;tw&quot; on the TCP line is the kernel&apos;s own count: the TIME_WAIT line of the charts. Sockets inside containers count in their own namespace only.</source>
+        <translation>当前处于 TIME_WAIT 的套接字数。/proc/net/sockstat 中 TCP 行的“tw”是内核自己的计数，即图表中的 TIME_WAIT 曲线。容器内的套接字只计入其自身的命名空间。</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT by local endpoint</source>
+        <translation>按本地端点统计 TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>Which address and port of this host holds the TIME_WAIT sockets, largest first. A listening port on top means that service closed its connections first; ephemeral ports mean this host&apos;s own clients did.</source>
+        <translation>本机哪个地址和端口持有 TIME_WAIT 套接字，按数量从多到少排列。排在最前的若是监听端口，说明该服务先关闭了连接；若是临时端口，则是本机自己的客户端先关闭的。</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT by remote endpoint</source>
+        <translation>按远端端点统计 TIME_WAIT</translation>
+    </message>
+    <message>
+        <source>The peers of those sockets, largest first: towards whom this host closed connections, or whose connections it served and closed.</source>
+        <translation>这些套接字的对端，按数量从多到少排列：本机主动关闭了到谁的连接，或者为谁服务后关闭了其连接。</translation>
+    </message>
+    <message>
+        <source>Every connection on %1, then the same counted by state and peer address: who talks to it.</source>
+        <translation>%1 上的所有连接，再按状态和对端地址计数：谁在与它通信。</translation>
+    </message>
+    <message>
+        <source>Every connection on %1 inside the container %2 (its own network namespace; needs root), counted by state and peer address: who talks to it.</source>
+        <translation>容器 %2 内（其自身的网络命名空间；需要 root 权限）%1 上的所有连接，按状态和对端地址计数：谁在与它通信。</translation>
+    </message>
+    <message>
+        <source>Who talks to %1</source>
+        <translation>谁在与 %1 通信</translation>
+    </message>
+    <message>
+        <source>Connection churn</source>
+        <translation>连接新建与回收</translation>
+    </message>
+    <message>
+        <source>ActiveOpens (connections this host opened) and PassiveOpens (connections it accepted), read twice 10 s apart: the difference divided by 10 is new connections per second. A steady TIME_WAIT pile of N needs about N ÷ 60 new connections a second.</source>
+        <translation>ActiveOpens（本机主动发起的连接）和 PassiveOpens（本机接受的连接），间隔 10 秒读取两次：差值除以 10 即每秒新建连接数。要维持稳定堆积的 N 个 TIME_WAIT，每秒大约需要 N ÷ 60 个新连接。</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT limits and overflow</source>
+        <translation>TIME_WAIT 上限与溢出</translation>
+    </message>
+    <message>
+        <source>TCPTimeWaitOverflow counts TIME_WAIT sockets the kernel could not keep because tcp_max_tw_buckets was reached; the port range bounds the connections to one destination.</source>
+        <translation>TCPTimeWaitOverflow 统计因达到 tcp_max_tw_buckets 而内核无法保留的 TIME_WAIT 套接字；端口范围限制了到同一目标的连接数。</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>The busiest processes now; /proc/stat&apos;s first line is the CPU time counters the charts are computed from (read it twice to get a rate).</source>
+        <translation>当前最繁忙的进程；/proc/stat 的第一行是图表所依据的 CPU 时间计数器（读取两次即可得到速率）。</translation>
+    </message>
+    <message>
+        <source>Containers and their addresses</source>
+        <translation>容器及其地址</translation>
+    </message>
+    <message>
+        <source>The running containers and their IP addresses on each docker network, to put names on the addresses of the tables above.</source>
+        <translation>正在运行的容器及其在各个 docker 网络上的 IP 地址，用于为上面各表中的地址对应上名称。</translation>
+    </message>
+    <message>
+        <source>container %1</source>
+        <translation>容器 %1</translation>
+    </message>
+    <message>
+        <source>Access-log callers: %1</source>
+        <translation>访问日志中的调用方：%1</translation>
+    </message>
+    <message>
+        <source>The most frequent client, method and path of the last 10,000 requests, then requests per minute: a caller with the same count minute after minute is a program in a loop, not people.</source>
+        <translation>最近 10,000 个请求中出现最多的客户端、方法和路径，然后是每分钟请求数：每分钟请求数都相同的调用方是在循环运行的程序，而不是人。</translation>
+    </message>
+    <message>
+        <source>Finding: %1</source>
+        <translation>发现：%1</translation>
+    </message>
+    <message>
+        <source>TIME_WAIT on the service&apos;s own side: the service sent the first FIN. The second command lists its callers by address.</source>
+        <translation>TIME_WAIT 在服务自己这一侧：是服务先发送了 FIN。第二条命令按地址列出其调用方。</translation>
+    </message>
+    <message>
+        <source>Connections the peer closed and the service has not: a count that only grows is a leak in the service.</source>
+        <translation>对端已关闭而服务尚未关闭的连接：数量只增不减，说明服务存在泄漏。</translation>
+    </message>
+    <message>
+        <source>Towards the upstream: many TIME-WAIT and few ESTAB mean a new connection per request. The nginx configuration shows whether the upstream block has keepalive, proxy_http_version 1.1 and an empty Connection header.</source>
+        <translation>到上游方向：TIME-WAIT 多而 ESTAB 少，意味着每个请求都新建一个连接。nginx 配置可显示 upstream 块是否配置了 keepalive、proxy_http_version 1.1 以及空的 Connection 头。</translation>
+    </message>
+    <message>
+        <source>Connections from a docker network&apos;s gateway come from containers on this host (through a published port) or from the host itself; the networks and containers listed are the candidates.</source>
+        <translation>来自 docker 网络网关的连接，源自本机上的容器（经由发布端口）或主机自身；列出的网络和容器就是候选对象。</translation>
+    </message>
+    <message>
+        <source>The caller&apos;s requests per minute in the access log: nearly the same count every minute, day and night, is a loop.</source>
+        <translation>访问日志中该调用方每分钟的请求数：无论昼夜，每分钟的数量都几乎相同，就是循环。</translation>
+    </message>
+    <message>
+        <source>New connections per second, counted by the kernel: compare with the TIME_WAIT pile ÷ 60 s.</source>
+        <translation>内核统计的每秒新建连接数：与 TIME_WAIT 堆积量 ÷ 60 秒进行比较。</translation>
+    </message>
+    <message>
+        <source>The local port range and the TIME_WAIT bucket limit, and how many connections go to the destination now.</source>
+        <translation>本地端口范围和 TIME_WAIT bucket 上限，以及当前到该目标的连接数。</translation>
+    </message>
+    <message>
+        <source>The busiest processes, and the connection counters: when both rise and fall together, the connections cost the CPU.</source>
+        <translation>最繁忙的进程和连接计数器：两者同步升降时，说明是这些连接在消耗 CPU。</translation>
+    </message>
+    <message>
+        <source>The connections the finding is about.</source>
+        <translation>该发现所涉及的连接。</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::SampleCodec</name>
+    <message>
+        <source>compressed data cut short</source>
+        <translation>压缩数据被截断</translation>
+    </message>
+    <message>
+        <source>compressed data claims an impossible size (%1 bytes)</source>
+        <translation>压缩数据声明的大小不可能成立（%1 字节）</translation>
+    </message>
+    <message>
+        <source>compressed data is damaged</source>
+        <translation>压缩数据已损坏</translation>
+    </message>
+    <message>
+        <source>the sample data is cut short</source>
+        <translation>采样数据被截断</translation>
+    </message>
+    <message>
+        <source>the sample data has an unknown format (version %1)</source>
+        <translation>采样数据的格式未知（版本 %1）</translation>
+    </message>
+    <message>
+        <source>the sample data is damaged (%1)</source>
+        <translation>采样数据已损坏（%1）</translation>
+    </message>
+    <message>
+        <source>the sample data is damaged (unknown storage %1)</source>
+        <translation>采样数据已损坏（未知的存储方式 %1）</translation>
+    </message>
+    <message>
+        <source>the sample data is damaged or cut short</source>
+        <translation>采样数据已损坏或被截断</translation>
+    </message>
+    <message>
+        <source>the socket table is empty</source>
+        <translation>套接字表为空</translation>
+    </message>
+    <message>
+        <source>the socket table has an unknown format (version %1)</source>
+        <translation>套接字表的格式未知（版本 %1）</translation>
+    </message>
+    <message>
+        <source>the socket table is damaged (%1)</source>
+        <translation>套接字表已损坏（%1）</translation>
+    </message>
+    <message>
+        <source>the socket table is damaged or cut short</source>
+        <translation>套接字表已损坏或被截断</translation>
+    </message>
 </context>
 <context>
     <name>twbench::SocketGrouper</name>
@@ -3241,6 +4219,42 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>The caller&apos;s end of %1 connection(s) could not be read: counts on that side are lower bounds.</source>
         <translation>有 %1 个连接的调用方一端无法读取：该侧的计数只是下限。</translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation>拓扑</translation>
+    </message>
+</context>
+<context>
+    <name>twbench::ViewExporter</name>
+    <message>
+        <source>twbench %1</source>
+        <translation>twbench %1</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <extracomment>Between the parts of an exported image&apos;s caption: hosts, time range, version.</extracomment>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>“%1” is not a table and cannot be exported as CSV.</source>
+        <translation>“%1”不是表，无法导出为 CSV。</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Cannot export “%1”: the image would be too large.</source>
+        <translation>无法导出“%1”：图像会过大。</translation>
+    </message>
+    <message>
+        <source>drawing the view failed</source>
+        <translation>绘制视图失败</translation>
+    </message>
+    <message>
+        <source>Cannot save “%1”: %2</source>
+        <translation>无法保存“%1”：%2</translation>
     </message>
 </context>
 <context>

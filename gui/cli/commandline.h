@@ -17,6 +17,10 @@ public:
     // True when argv[1] names a subcommand (a word that does not start with '-'); the GUI's own
     // options (-platform, -style, …) start with '-' and stay the GUI's.
     static bool isSubcommand(int argc, char **argv);
+    // True for a subcommand that draws with widgets (`report`: the charts and graphs are
+    // rendered by the real views). main() runs it under a QApplication on the offscreen
+    // platform, so it still needs no display.
+    static bool needsWidgets(int argc, char **argv);
     // Runs the subcommand of QCoreApplication::arguments(); returns the process's exit code.
     // An unknown subcommand is a usage error (2).
     static int run(const QStringList &arguments);

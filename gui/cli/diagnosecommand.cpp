@@ -3,6 +3,7 @@
 #include "model/accesslog/accesslogformat.h"
 #include "model/accesslog/accesslogstats.h"
 #include "model/attribution.h"
+#include "model/capture/capturefile.h"
 #include "model/diagnosis/diagnosis.h"
 #include "model/diagnosis/reportjson.h"
 #include "model/timeline.h"
@@ -18,9 +19,11 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
 #include <QSaveFile>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -95,6 +98,8 @@ public:
 
     int exec()
     {
+        if (!m_arguments.savePath.isEmpty() && !startCapture())
+            return int(DiagnoseExit::OutputFailed);
         progress(DiagnoseCommand::tr("%1: connecting…").arg(m_arguments.hostName));
         m_clock.start();
         m_ticker->start();
@@ -138,6 +143,9 @@ private:
                          .arg(m_arguments.hostName));
         }
         ++m_samples;
+        if (m_capture && (!m_capture->addSample(*sample) || !m_capture->commit()) &&
+            m_captureError.isEmpty())
+            m_captureError = m_capture->errorString();
         m_lastMs = std::max(m_lastMs, sample->epochMs);
         m_timeline.add(*sample);
         for (const LogWindow &window : sample->logs)
@@ -188,6 +196,7 @@ private:
         case HostState::Idle:
         case HostState::Streaming:
         case HostState::Stopped:
+        case HostState::Recorded:
             return;
         }
     }
@@ -320,6 +329,25 @@ private:
             input.topology = &*topology;
         }
         const QList<Finding> findings = diagnose(input);
+        if (m_capture) {
+            CaptureFindings record;
+            record.hostId = input.hostId;
+            record.epochMs = m_lastMs;
+            record.json =
+                QJsonDocument(
+                    diagnosisJson({}, findings).value(QStringLiteral("findings")).toArray())
+                    .toJson(QJsonDocument::Compact);
+            if (!m_capture->addFindings(record) || !m_capture->commit() ||
+                !m_captureError.isEmpty() || !m_capture->saveCopyTo(m_arguments.savePath)) {
+                printError(DiagnoseCommand::tr("Could not save the capture to %1: %2")
+                               .arg(m_arguments.savePath, m_captureError.isEmpty()
+                                                              ? m_capture->errorString()
+                                                              : m_captureError));
+                return int(DiagnoseExit::OutputFailed);
+            }
+            progress(DiagnoseCommand::tr("%1: saved the capture to %2.")
+                         .arg(m_arguments.hostName, m_arguments.savePath));
+        }
         const HostReport report = hostReport(input, m_samples, m_issues.values());
         const QByteArray json =
             QJsonDocument(diagnosisJson({report}, findings)).toJson(QJsonDocument::Indented);
@@ -353,6 +381,23 @@ private:
         return int(DiagnoseExit::Ok);
     }
 
+    // The run is recorded into a temporary file and copied to --save at the end, so the file
+    // named there is a finished capture or untouched.
+    bool startCapture()
+    {
+        if (!m_captureDir.isValid()) {
+            printError(DiagnoseCommand::tr("Could not make a temporary folder for the capture."));
+            return false;
+        }
+        m_capture = std::make_unique<CaptureWriter>();
+        if (!m_capture->open(m_captureDir.filePath(QStringLiteral("run.twbench"))) ||
+            !m_capture->putHost(captureHostOf(m_arguments.host))) {
+            printError(m_capture->errorString());
+            return false;
+        }
+        return true;
+    }
+
     static constexpr qsizetype maxIssues = 20;
 
     const DiagnoseArguments m_arguments;
@@ -382,6 +427,9 @@ private:
     KernelCounters m_counters;
     KernelLimits m_limits;
     QMap<QString, SourceIssue> m_issues; // by source and message
+    QTemporaryDir m_captureDir;
+    std::unique_ptr<CaptureWriter> m_capture; // with --save
+    QString m_captureError;                   // the first failure while recording
 };
 
 bool parseSeconds(const QString &text, int min, int max, int *out)
@@ -516,6 +564,8 @@ QString DiagnoseCommand::usage()
               "  --host SPEC             local, [user@]host[:port], or a saved host's name or id\n"
               "  --json FILE             where the JSON goes (written atomically; - for "
               "standard output)\n"
+              "  --save FILE             also keep the run as a capture file (.twbench), for "
+              "twbench report and File → Open\n"
               "  --duration SECONDS      how long to collect after the first sample (default "
               "%1)\n"
               "  --connect-timeout SECONDS\n"
@@ -563,8 +613,9 @@ DiagnoseCommand::ParseResult DiagnoseCommand::parse(const QStringList &arguments
     const QCommandLineOption docker(QStringLiteral("docker"), {}, QStringLiteral("CMD"));
     const QCommandLineOption log(QStringLiteral("log"), {}, QStringLiteral("PATH[:FORMAT]"));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")});
+    const QCommandLineOption save(QStringLiteral("save"), {}, QStringLiteral("FILE"));
     parser.addOptions({help, host, json, duration, timeout, identity, knownHosts, acceptNew, sudo,
-                       docker, log, quiet});
+                       docker, log, quiet, save});
     if (!parser.parse(QStringList{QStringLiteral("twbench-diagnose")} + arguments))
         return fail(parser.errorText());
     if (parser.isSet(help))
@@ -574,7 +625,7 @@ DiagnoseCommand::ParseResult DiagnoseCommand::parse(const QStringList &arguments
                         .arg(parser.positionalArguments().first()));
     // An option given twice where one is meant is a mistake, not a choice of the last one.
     for (const QCommandLineOption *single :
-         {&host, &json, &duration, &timeout, &identity, &knownHosts, &docker}) {
+         {&host, &json, &duration, &timeout, &identity, &knownHosts, &docker, &save}) {
         if (parser.values(*single).size() > 1)
             return fail(tr("--%1 is given more than once.").arg(single->names().constFirst()));
     }
@@ -597,6 +648,11 @@ DiagnoseCommand::ParseResult DiagnoseCommand::parse(const QStringList &arguments
     result.quiet = parser.isSet(quiet);
 
     result.jsonPath = parser.value(json);
+    if (parser.isSet(save)) {
+        result.savePath = expandHome(parser.value(save));
+        if (!QFileInfo(QFileInfo(result.savePath).absolutePath()).isDir())
+            return fail(tr("--save %1: its directory does not exist.").arg(parser.value(save)));
+    }
     if (result.jsonPath.isEmpty())
         return fail(tr("--json needs a file name (or - for standard output)."));
     if (result.jsonPath != QLatin1String("-")) {

@@ -33,6 +33,7 @@ struct DiagnoseArguments
     int durationSec = 30;
     int connectTimeoutSec = 15;
     QString jsonPath; // "-": standard output
+    QString savePath; // --save: a capture file of the run; empty: none
     bool quiet = false;
 
     static constexpr int defaultDurationSec = 30;

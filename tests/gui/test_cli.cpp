@@ -4,7 +4,9 @@
 // SSH suites' lock. Each run is a few seconds and every wait is bounded.
 #include "gui/cli/diagnosecommand.h"
 #include "lab/sshdfixture.h"
+#include "model/capture/capturefile.h"
 #include "remote/hoststore.h"
+#include "reportfixture.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -395,4 +397,108 @@ TEST(CliParse, LogSpecs)
         EXPECT_FALSE(DiagnoseCommand::parseLog(QString::fromLatin1(bad), &error)) << bad;
         EXPECT_FALSE(error.isEmpty()) << bad;
     }
+}
+
+// `twbench report`: the real executable with no display (run() removes DISPLAY and
+// QT_QPA_PLATFORM), on a capture of the incident; every output written, and a file that is not
+// a capture refused with exit 6 and one line that names it.
+TEST_F(Cli, ReportWritesHtmlPdfAndJsonWithoutADisplay)
+{
+    const QString capture = path(QStringLiteral("incident.twbench"));
+    test::ReportCaptureOptions options;
+    options.seconds = 90;
+    ASSERT_TRUE(test::writeIncidentCapture(capture, options));
+    const QString html = path(QStringLiteral("report.html"));
+    const QString pdf = path(QStringLiteral("report.pdf"));
+    const QString json = path(QStringLiteral("report.json"));
+    const CliRun result = run({QStringLiteral("report"), capture, QStringLiteral("--html"), html,
+                               QStringLiteral("--pdf"), pdf, QStringLiteral("--json"), json,
+                               QStringLiteral("--redact")},
+                              120000);
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    EXPECT_FALSE(result.err.contains("propagateSizeHints")) << result.err.constData();
+    QFile page(html);
+    ASSERT_TRUE(page.open(QIODevice::ReadOnly));
+    const QByteArray text = page.readAll();
+    EXPECT_TRUE(text.contains("data:image/png;base64,"));
+    EXPECT_FALSE(text.contains("10.25.20.251"));
+    QFile document(pdf);
+    ASSERT_TRUE(document.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(document.read(5) == "%PDF-");
+    const QJsonObject object = readJson(json);
+    EXPECT_TRUE(object.value(QStringLiteral("capture"))
+                    .toObject()
+                    .value(QStringLiteral("redacted"))
+                    .toBool());
+    EXPECT_TRUE(object.value(QStringLiteral("findings")).isArray());
+}
+
+TEST_F(Cli, ReportRefusesWhatIsNotACapture)
+{
+    const QString bogus = path(QStringLiteral("notes.twbench"));
+    {
+        QFile file(bogus);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write("this is not a capture\n");
+    }
+    const QString json = path(QStringLiteral("never.json"));
+    CliRun result = run({QStringLiteral("report"), bogus, QStringLiteral("--json"), json});
+    ASSERT_TRUE(result.finished);
+    EXPECT_EQ(result.exitCode, 6) << result.err.constData();
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("notes.twbench")))
+        << result.err.constData();
+    EXPECT_FALSE(QFile::exists(json));
+
+    result = run({QStringLiteral("report"), path(QStringLiteral("missing.twbench")),
+                  QStringLiteral("--json"), json});
+    EXPECT_EQ(result.exitCode, 6) << result.err.constData();
+
+    // No output asked for: a usage error, before anything is read.
+    result = run({QStringLiteral("report"), bogus});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("--html"))) << result.err.constData();
+
+    result = run({QStringLiteral("report"), QStringLiteral("--help")});
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_TRUE(result.out.contains("Exit codes"));
+}
+
+// The night's run kept, and the morning's report made from it: `diagnose --save` records the
+// real local probe into a capture that `report` reads with no network.
+TEST_F(Cli, DiagnoseSaveKeepsACaptureThatReportReads)
+{
+    const QString capture = path(QStringLiteral("runs/night.twbench"));
+    ASSERT_TRUE(QDir(home.path()).mkpath(QStringLiteral("runs")));
+    CliRun result =
+        run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+             QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--json"),
+             path(QStringLiteral("night.json")), QStringLiteral("--save"), capture});
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    // Only the finished file is left where it was asked for: no temporary beside it.
+    EXPECT_EQ(QDir(path(QStringLiteral("runs"))).entryList(QDir::Files),
+              QStringList{QStringLiteral("night.twbench")});
+    QString error;
+    const std::unique_ptr<CaptureReader> reader = CaptureReader::open(capture, &error);
+    ASSERT_TRUE(reader) << error.toStdString();
+    ASSERT_EQ(reader->hosts().size(), 1);
+    EXPECT_EQ(reader->hosts().first().id, QStringLiteral("local"));
+    EXPECT_GE(reader->samples(QStringLiteral("local")).size(), 3u);
+    EXPECT_GE(reader->tables(QStringLiteral("local")).size(), 1u);
+    EXPECT_EQ(reader->findings(QStringLiteral("local")).size(), 1);
+
+    const QString json = path(QStringLiteral("morning.json"));
+    result = run({QStringLiteral("report"), capture, QStringLiteral("--json"), json}, 120000);
+    ASSERT_TRUE(result.finished);
+    ASSERT_EQ(result.exitCode, 0) << result.err.constData();
+    const QJsonArray hosts = readJson(json).value(QStringLiteral("hosts")).toArray();
+    ASSERT_EQ(hosts.size(), 1);
+
+    // A --save into a folder that does not exist is a usage error before anything runs.
+    result = run({QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+                  QStringLiteral("--json"), json, QStringLiteral("--save"),
+                  path(QStringLiteral("nowhere/x.twbench"))});
+    EXPECT_EQ(result.exitCode, int(DiagnoseExit::BadArguments));
+    EXPECT_TRUE(result.lastLine().contains(QStringLiteral("--save"))) << result.err.constData();
 }

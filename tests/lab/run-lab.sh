@@ -41,18 +41,11 @@ find_tool() {
         echo "$TWBENCH_LAB_TOOL"
         return
     fi
-    for build in release dev asan h-lab; do
-        if [ -x "$root/build/$build/tests/twbench-lab" ]; then
-            echo "$root/build/$build/tests/twbench-lab"
-            return
-        fi
-    done
-    for tool in "$root"/build/*/tests/twbench-lab; do
-        if [ -x "$tool" ]; then
-            echo "$tool"
-            return
-        fi
-    done
+    # The newest build's: an older build tree may hold a twbench-lab from before an option.
+    newest=$(ls -t "$root"/build/*/tests/twbench-lab 2>/dev/null | head -n 1)
+    if [ -n "$newest" ] && [ -x "$newest" ]; then
+        echo "$newest"
+    fi
 }
 
 cmd=${1:-}
