@@ -31,6 +31,16 @@ namespace twbench {
 
 namespace {
 
+// A log's name in the legend: its last two path parts ("…/api/access.log") tell the logs of
+// one host apart where the start of the path ("/var/log/nginx/…") is the same for all.
+QString logLabel(const QString &sourceId)
+{
+    const QStringList parts = sourceId.split(u'/', Qt::SkipEmptyParts);
+    if (sourceId.startsWith(u'/') && parts.size() > 2)
+        return safeDisplayText(QStringLiteral("…/") + parts.mid(parts.size() - 2).join(u'/'), 60);
+    return safeDisplayText(sourceId, 60);
+}
+
 using Metric = Timeline::Metric;
 
 constexpr int redrawIntervalMs = 200; // Wireshark's IO graph batches the same way
@@ -410,7 +420,7 @@ void ChartsView::buildLines()
         const QStringList logs = timeline->keys(Metric::RequestsPerSec);
         for (const QString &source : logs)
             addLine(hostId, Timeline::SeriesId(Metric::RequestsPerSec, source), Panel::Requests,
-                    safeDisplayText(source, 60), true);
+                    logLabel(source), true);
     }
 
     // Colours: one host — by metric (keyed lines take the palette in turn); several hosts —

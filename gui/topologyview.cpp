@@ -21,6 +21,7 @@
 #include <QPainter>
 #include <QPainterPathStroker>
 #include <QPointer>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
 #include <QToolButton>
@@ -663,8 +664,17 @@ public:
 
     std::function<void(QGraphicsItem *)> onClick;
     std::function<void(double)> onZoom;
+    std::function<void()> onResized;
 
 protected:
+    // A graph fitted while the dock was still being laid out (a zero-sized view gives a scale
+    // of zero: a blank graph) is fitted again once the view has its real size.
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QGraphicsView::resizeEvent(event);
+        if (onResized)
+            onResized();
+    }
     void wheelEvent(QWheelEvent *event) override
     {
         const double steps = event->angleDelta().y() / 120.0;
@@ -728,6 +738,11 @@ TopologyView::TopologyView(Workbench *workbench, QWidget *parent)
     };
     m_canvas->onZoom = [this](double factor) {
         zoomBy(factor);
+    };
+    m_canvas->onResized = [this] {
+        // The operator's own zoom stays; a fitted graph follows the dock's size.
+        if (!m_userZoomed)
+            fitToWindow();
     };
 
     const auto button = [this](const QString &text, const QString &tip,

@@ -280,8 +280,8 @@ void ReportBuilder::build()
         }
         charts.setAttribute(Qt::WA_DontShowOnScreen);
         // On paper the legend may take the room a screen gives to resizing: names in full.
-        charts.legend()->setMaximumWidth(d->options.chartsSize.width() * 2 / 5);
-        charts.legend()->setMinimumWidth(d->options.chartsSize.width() / 3);
+        charts.legend()->setMaximumWidth(d->options.chartsSize.width() / 3);
+        charts.legend()->setMinimumWidth(d->options.chartsSize.width() / 5);
         charts.resize(d->options.chartsSize);
         charts.setHostScope(d->hosts.size() > 1 ? ChartsView::HostScope::All
                                                 : ChartsView::HostScope::Current);
@@ -377,9 +377,9 @@ QString ReportBuilder::document(ImageMode mode) const
                        "table { border-collapse: collapse; margin: 0.4em 0; width: 100%; }\n"
                        "th, td { border: 1px solid #bbb; padding: 2px 6px; text-align: left; "
                        "vertical-align: top; }\n"
-                       "th { background: #eee; white-space: nowrap; }\n"
+                       "th { background: #eee; }\n"
                        "td.n { text-align: right; }\n"
-                       "td.w { white-space: nowrap; }\n"
+                       "td.w, th.w { white-space: nowrap; }\n"
                        "pre { background: #f4f4f4; border: 1px solid #ddd; padding: 4px; "
                        "white-space: pre-wrap; font-family: monospace; font-size: 9pt; }\n"
                        ".meta { color: #555; }\n"
@@ -518,12 +518,12 @@ QString ReportBuilder::document(ImageMode mode) const
                    "of the capture.")
                     .toHtmlEscaped() +
                 QStringLiteral("</p>\n<table width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">\n"
-                               "<tr><th width=\"30%\">") +
-                tr("Local endpoint") + QStringLiteral("</th><th width=\"28%\">") + tr("Namespace") +
+                               "<tr><th width=\"27%\">") +
+                tr("Local endpoint") + QStringLiteral("</th><th width=\"23%\">") + tr("Namespace") +
                 QStringLiteral("</th><th width=\"10%\">") + tr("Role") +
-                QStringLiteral("</th><th width=\"11%\">") + tr("TIME_WAIT") +
-                QStringLiteral("</th><th width=\"10%\">") + tr("ESTAB") +
-                QStringLiteral("</th><th width=\"11%\">") + tr("Connections") +
+                QStringLiteral("</th><th class=\"w\" width=\"11%\">") + tr("TIME_WAIT") +
+                QStringLiteral("</th><th class=\"w\" width=\"10%\">") + tr("ESTAB") +
+                QStringLiteral("</th><th class=\"w\" width=\"11%\">") + tr("Connections") +
                 QStringLiteral("</th></tr>\n");
             for (const SocketGroup &group : host.endpoints) {
                 const QString container = host.names.value(group.key.netns);

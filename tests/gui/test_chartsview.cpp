@@ -232,7 +232,8 @@ TEST_F(ChartsViewTest, RequestsChartAppearsWithAnAccessLog)
     m_view->redrawNow();
     EXPECT_GT(m_view->pointCount(Metric::RequestsPerSec), 50);
     const QString values = m_view->valuesAt(ChartsView::Panel::Requests, m_start + 30000);
-    EXPECT_TRUE(values.contains(QStringLiteral("/var/log/nginx/access.log")));
+    // Named by the path's last two parts: what tells one host's logs apart.
+    EXPECT_TRUE(values.contains(QStringLiteral("…/nginx/access.log"))) << values.toStdString();
     EXPECT_TRUE(values.contains(QLocale().toString(12.0, 'f', 1)));
 }
 
