@@ -2,7 +2,7 @@
 # the .ts does not translate (unfinished), or a translated text the sources no longer have
 # (vanished: often a context lupdate guessed differently from the one the code asks for).
 # Runs lupdate on a copy, so the source tree is never modified.
-#   cmake -DLUPDATE=<lupdate> -DPROJECT_IN=<twbench_project.cmake> -DWORK_DIR=<dir>
+#   cmake -DLUPDATE=<lupdate> -DPROJECT_IN=<twbench_gui_project.cmake> -DWORK_DIR=<dir>
 #         -DTS_FILE=<translations/x.ts> -P CheckTranslations.cmake
 file(MAKE_DIRECTORY "${WORK_DIR}")
 set(project_json "${WORK_DIR}/project.json")
@@ -29,7 +29,7 @@ if(unfinished_count GREATER 0 OR vanished_count GREATER 0)
     string(REPLACE ";" "\n" unfinished_list "${unfinished}")
     string(REPLACE ";" "\n" vanished_list "${vanished}")
     message(FATAL_ERROR "${ts_name}: ${unfinished_count} untranslated, ${vanished_count} vanished.\n"
-        "Run the twbench_lupdate target, translate, and commit the .ts.\n"
+        "Run the twbench_gui_lupdate target, translate, and commit the .ts.\n"
         "${unfinished_list}\n${vanished_list}")
 endif()
 message(STATUS "${ts_name}: every text the sources mark is translated, none vanished")

@@ -1,5 +1,6 @@
 #include "gui/capturerecorder.h"
 #include "gui/cli/commandline.h"
+#include "gui/language.h"
 #include "gui/mainwindow.h"
 #include "gui/workbench.h"
 
@@ -7,28 +8,19 @@
 
 #include <QApplication>
 #include <QFile>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QTranslator>
 
 namespace {
 
 // What the GUI and the subcommands share: the settings' place (the saved hosts), the version,
 // and Qt's strings and ours in the system language when we have it.
-void setUpApplication(QCoreApplication &app)
+// Called once the application object exists (the translators are its children).
+void setUpApplication()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("twbench"));
     QCoreApplication::setApplicationName(QStringLiteral("twbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TWBENCH_VERSION));
-    // Owned by the application (children), so they live as long as it does.
-    auto *qtTranslator = new QTranslator(&app);
-    if (qtTranslator->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qtTranslator);
-    auto *translator = new QTranslator(&app);
-    if (translator->load(QLocale(), QStringLiteral("twbench"), QStringLiteral("_"),
-                         QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(translator);
+    // The system's language; the GUI then takes the one chosen in View → Language.
+    twbench::Language::apply(twbench::Language::Choice::System);
 }
 
 } // namespace
@@ -42,17 +34,18 @@ int main(int argc, char **argv)
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
-        setUpApplication(app);
+        setUpApplication();
         return twbench::CommandLine::run(QCoreApplication::arguments());
     }
     if (twbench::CommandLine::isSubcommand(argc, argv)) {
         QCoreApplication app(argc, argv);
-        setUpApplication(app);
+        setUpApplication();
         return twbench::CommandLine::run(QCoreApplication::arguments());
     }
 
     QApplication app(argc, argv);
-    setUpApplication(app);
+    setUpApplication();
+    twbench::Language::apply(twbench::Language::saved());
 
     // The host list lives in the application's settings; every change is saved at once.
     twbench::HostStore hostStore;

@@ -13,6 +13,7 @@
 #include "hostitemdelegate.h"
 #include "hostkeydialog.h"
 #include "hostkeyrefusaldialog.h"
+#include "language.h"
 #include "servertext.h"
 #include "sshimportdialog.h"
 #include "topologyview.h"
@@ -27,6 +28,7 @@
 #include "remote/knownhosts.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -99,104 +101,14 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     setWindowTitle(tr("twbench — TIME_WAIT workbench"));
     setObjectName(QStringLiteral("MainWindow"));
 
-    m_tabs = new QTabWidget(this);
-    m_tabs->setObjectName(QStringLiteral("viewTabs"));
-    m_tabs->setDocumentMode(true);
-    m_endpoints = new EndpointsView(workbench, m_tabs);
-    m_connections = new ConnectionsView(workbench, m_tabs);
-    m_charts = new ChartsView(workbench, m_tabs);
-    // Findings first: twbench's conclusions, each pointing at its evidence in the other views.
-    // Then Endpoints: the grouped view answers the first question ("which endpoint holds the
-    // TIME_WAITs?") that operators otherwise ask netstat | sort | uniq -c.
+    // The runner outlives a rebuild of the widgets (a language switch): its findings stay.
     m_findingsRunner = new FindingsRunner(workbench, this);
-    m_findings = new FindingsView(workbench, m_findingsRunner, m_tabs);
-    m_tabs->addTab(m_findings, m_findings->tabTitle());
-    connect(m_findings, &FindingsView::tabTitleChanged, this, [this](const QString &title) {
-        m_tabs->setTabText(m_tabs->indexOf(m_findings), title);
+    buildUi();
+
+    connect(m_workbench->hostListModel(), &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_workbench->currentHost().isEmpty())
+            selectHostRow(0);
     });
-    m_tabs->addTab(m_endpoints, tr("&Endpoints"));
-    m_tabs->addTab(m_connections, tr("&Connections"));
-    m_callers = new CallersView(workbench, m_tabs);
-    m_tabs->addTab(m_callers, tr("C&allers"));
-    setCentralWidget(m_tabs);
-    // A bar across the window's top for offers that need no dialog ("Open sample
-    // investigation", a recording left by a crash): seen, but in nobody's way.
-    auto *infoToolBar = new QToolBar(tr("Notice"), this);
-    infoToolBar->setObjectName(QStringLiteral("infoToolBar"));
-    infoToolBar->setMovable(false);
-    infoToolBar->setFloatable(false);
-    infoToolBar->toggleViewAction()->setVisible(false);
-    m_infoBar = infoToolBar;
-    auto *infoFrame = new QFrame(infoToolBar);
-    infoFrame->setObjectName(QStringLiteral("infoBar"));
-    infoFrame->setStyleSheet(
-        QStringLiteral("#infoBar { background: #eef4fb; border: 1px solid #b9cfe8; }"));
-    auto *infoLayout = new QHBoxLayout(infoFrame);
-    infoLayout->setContentsMargins(10, 4, 6, 4);
-    m_infoLabel = new QLabel(infoFrame);
-    m_infoLabel->setTextFormat(Qt::PlainText);
-    auto *infoButton = new QToolButton(infoFrame);
-    infoButton->setObjectName(QStringLiteral("infoBarButton"));
-    m_infoAction = new QAction(this);
-    infoButton->setDefaultAction(m_infoAction);
-    auto *infoClose = new QToolButton(infoFrame);
-    infoClose->setText(tr("Dismiss"));
-    infoClose->setAutoRaise(true);
-    connect(infoClose, &QToolButton::clicked, m_infoBar, &QWidget::hide);
-    infoLayout->addWidget(m_infoLabel, 1);
-    infoLayout->addWidget(infoButton);
-    infoLayout->addWidget(infoClose);
-    infoToolBar->addWidget(infoFrame);
-    addToolBar(Qt::TopToolBarArea, infoToolBar);
-    m_infoBar->hide();
-
-    // The charts sit under the tables, not in a tab of their own: the pile (which endpoint) and
-    // the curve (since when, how fast) are read together.
-    auto *chartsDock = new QDockWidget(tr("Charts"), this);
-    chartsDock->setObjectName(QStringLiteral("chartsDock"));
-    chartsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
-                            QDockWidget::DockWidgetFloatable);
-    chartsDock->setWidget(m_charts);
-    addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
-    resizeDocks({chartsDock}, {340}, Qt::Vertical);
-
-    // The graph is a dock beside the tables, not a tab: the operator reads callers → nginx →
-    // API there and clicks an edge to see its sockets in the table next to it, both at once.
-    m_topology = new TopologyView(workbench, this);
-    auto *topologyDock = new QDockWidget(tr("Topology"), this);
-    topologyDock->setObjectName(QStringLiteral("topologyDock"));
-    topologyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
-                              QDockWidget::DockWidgetFloatable);
-    topologyDock->setWidget(m_topology);
-    addDockWidget(Qt::RightDockWidgetArea, topologyDock);
-    resizeDocks({topologyDock}, {620}, Qt::Horizontal);
-    connect(m_topology, &TopologyView::socketsPicked, this,
-            [this](const QSet<SocketKey> &keys, const QString &display) {
-                m_connections->showSockets(keys, display);
-                m_tabs->setCurrentWidget(m_connections);
-            });
-    connect(m_topology, &TopologyView::pickCleared, m_connections, &ConnectionsView::clearGroup);
-    connect(m_connections, &ConnectionsView::selectedSocketsChanged, m_topology,
-            &TopologyView::highlightSockets);
-
-    connect(m_findings, &FindingsView::findingSelected, this, &MainWindow::showFindingEvidence);
-    connect(m_findings, &FindingsView::showConnectionsRequested, this,
-            [this](const Finding &finding) {
-                showFindingEvidence(finding);
-                m_tabs->setCurrentWidget(m_connections);
-            });
-
-    connect(m_endpoints, &EndpointsView::drillDown, this,
-            [this](Grouping grouping, const GroupKey &key, const QString &display) {
-                m_connections->showGroup(grouping, key, display);
-                m_tabs->setCurrentWidget(m_connections);
-            });
-
-    createHostsDock();
-    createHostActions();
-    createActions();
-    createStatusBar();
-
     connect(m_workbench, &Workbench::currentHostChanged, this, &MainWindow::onCurrentHostChanged);
     connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateStatusBar);
     // A password that could not be stored or deleted must not fail silently: the operator opted
@@ -230,6 +142,186 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("viewTabs"));
+    m_tabs->setDocumentMode(true);
+    m_endpoints = new EndpointsView(m_workbench, m_tabs);
+    m_connections = new ConnectionsView(m_workbench, m_tabs);
+    m_charts = new ChartsView(m_workbench, m_tabs);
+    // Findings first: twbench's conclusions, each pointing at its evidence in the other views.
+    // Then Endpoints: the grouped view answers the first question ("which endpoint holds the
+    // TIME_WAITs?") that operators otherwise ask netstat | sort | uniq -c.
+    m_findings = new FindingsView(m_workbench, m_findingsRunner, m_tabs);
+    m_tabs->addTab(m_findings, m_findings->tabTitle());
+    connect(m_findings, &FindingsView::tabTitleChanged, this, [this](const QString &title) {
+        m_tabs->setTabText(m_tabs->indexOf(m_findings), title);
+    });
+    m_tabs->addTab(m_endpoints, tr("&Endpoints"));
+    m_tabs->addTab(m_connections, tr("&Connections"));
+    m_callers = new CallersView(m_workbench, m_tabs);
+    m_tabs->addTab(m_callers, tr("C&allers"));
+    // In a holder that stays, like the docks' (setDockContent()): a new central widget makes
+    // the layout share the room with the docks anew.
+    if (!centralWidget()) {
+        auto *holder = new QWidget(this);
+        auto *layout = new QVBoxLayout(holder);
+        layout->setContentsMargins(0, 0, 0, 0);
+        setCentralWidget(holder);
+    }
+    while (QLayoutItem *item = centralWidget()->layout()->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    centralWidget()->layout()->addWidget(m_tabs);
+    // A bar across the window's top for offers that need no dialog ("Open sample
+    // investigation", a recording left by a crash): seen, but in nobody's way.
+    auto *infoToolBar = new QToolBar(tr("Notice"), this);
+    infoToolBar->setObjectName(QStringLiteral("infoToolBar"));
+    infoToolBar->setMovable(false);
+    infoToolBar->setFloatable(false);
+    infoToolBar->toggleViewAction()->setVisible(false);
+    m_infoBar = infoToolBar;
+    auto *infoFrame = new QFrame(infoToolBar);
+    infoFrame->setObjectName(QStringLiteral("infoBar"));
+    infoFrame->setStyleSheet(
+        QStringLiteral("#infoBar { background: #eef4fb; border: 1px solid #b9cfe8; }"));
+    auto *infoLayout = new QHBoxLayout(infoFrame);
+    infoLayout->setContentsMargins(10, 4, 6, 4);
+    m_infoLabel = new QLabel(infoFrame);
+    m_infoLabel->setTextFormat(Qt::PlainText);
+    auto *infoButton = new QToolButton(infoFrame);
+    infoButton->setObjectName(QStringLiteral("infoBarButton"));
+    m_infoAction = new QAction(this);
+    infoButton->setDefaultAction(m_infoAction);
+    auto *infoClose = new QToolButton(infoFrame);
+    infoClose->setText(tr("Dismiss"));
+    infoClose->setAutoRaise(true);
+    connect(infoClose, &QToolButton::clicked, m_infoBar, &QWidget::hide);
+    infoLayout->addWidget(m_infoLabel, 1);
+    infoLayout->addWidget(infoButton);
+    infoLayout->addWidget(infoClose);
+    infoToolBar->addWidget(infoFrame);
+    addToolBar(Qt::TopToolBarArea, infoToolBar);
+    m_infoBar->hide();
+
+    // The charts sit under the tables, not in a tab of their own: the pile (which endpoint) and
+    // the curve (since when, how fast) are read together.
+    bool created = false;
+    QDockWidget *chartsDock =
+        dockFor(QStringLiteral("chartsDock"), tr("Charts"), Qt::BottomDockWidgetArea, &created);
+    chartsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                            QDockWidget::DockWidgetFloatable);
+    setDockContent(chartsDock, m_charts);
+    if (created)
+        resizeDocks({chartsDock}, {340}, Qt::Vertical);
+
+    // The graph is a dock beside the tables, not a tab: the operator reads callers → nginx →
+    // API there and clicks an edge to see its sockets in the table next to it, both at once.
+    m_topology = new TopologyView(m_workbench, this);
+    QDockWidget *topologyDock =
+        dockFor(QStringLiteral("topologyDock"), tr("Topology"), Qt::RightDockWidgetArea, &created);
+    topologyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                              QDockWidget::DockWidgetFloatable);
+    setDockContent(topologyDock, m_topology);
+    if (created)
+        resizeDocks({topologyDock}, {620}, Qt::Horizontal);
+    connect(m_topology, &TopologyView::socketsPicked, this,
+            [this](const QSet<SocketKey> &keys, const QString &display) {
+                m_connections->showSockets(keys, display);
+                m_tabs->setCurrentWidget(m_connections);
+            });
+    connect(m_topology, &TopologyView::pickCleared, m_connections, &ConnectionsView::clearGroup);
+    connect(m_connections, &ConnectionsView::selectedSocketsChanged, m_topology,
+            &TopologyView::highlightSockets);
+
+    connect(m_findings, &FindingsView::findingSelected, this, &MainWindow::showFindingEvidence);
+    connect(m_findings, &FindingsView::showConnectionsRequested, this,
+            [this](const Finding &finding) {
+                showFindingEvidence(finding);
+                m_tabs->setCurrentWidget(m_connections);
+            });
+
+    connect(m_endpoints, &EndpointsView::drillDown, this,
+            [this](Grouping grouping, const GroupKey &key, const QString &display) {
+                m_connections->showGroup(grouping, key, display);
+                m_tabs->setCurrentWidget(m_connections);
+            });
+
+    createHostsDock();
+    createHostActions();
+    createActions();
+    createStatusBar();
+    updateTitle();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // Both translators (Qt's and ours) announce themselves: one rebuild for the two.
+    if (event->type() == QEvent::LanguageChange && !m_rebuildPending) {
+        m_rebuildPending = true;
+        QTimer::singleShot(0, this, &MainWindow::rebuildForLanguage);
+    }
+}
+
+void MainWindow::rebuildForLanguage()
+{
+    m_rebuildPending = false;
+    // Every text was set when a widget was made: making them again is the one way that leaves
+    // none behind. The data stays in the workbench, the recorder, the replay and the runner.
+    const int tab = m_tabs->currentIndex();
+    const bool infoShown = m_infoBar && m_infoBar->isVisible();
+    delete m_exports;
+    m_exports = nullptr;
+    // The docks stay where the operator put them, with their sizes; only what is inside their
+    // holders is made again (setDockContent()).
+    for (QToolBar *bar : findChildren<QToolBar *>(QString(), Qt::FindDirectChildrenOnly)) {
+        removeToolBar(bar);
+        delete bar;
+    }
+    // The central widget is replaced by buildUi() (setCentralWidget() deletes the old one):
+    // taken away first, the docks would grow into its room.
+    setMenuBar(new QMenuBar(this));
+    setStatusBar(new QStatusBar(this));
+    qDeleteAll(findChildren<QAction *>(QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<QActionGroup *>(QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<QTimer *>(QString(), Qt::FindDirectChildrenOnly));
+    m_replayBar = nullptr;
+    m_replaySlider = nullptr;
+    m_replayLabel = nullptr;
+    m_seekTimer = nullptr;
+
+    buildUi();
+    if (m_recorder) {
+        m_saveAction->setEnabled(true);
+        m_saveAsAction->setEnabled(true);
+    }
+    if (m_replay) {
+        for (QAction *action : {m_addHost, m_editHost, m_duplicateHost, m_removeHost, m_connectHost,
+                                m_disconnectHost, m_importHosts, m_forgetHostKey})
+            action->setVisible(false);
+        m_hostMenu->menuAction()->setVisible(false);
+        createReplayBar();
+        const std::int64_t position = m_replay->positionMs();
+        m_replaySlider->blockSignals(true);
+        m_replaySlider->setValue(int((position - m_replay->startMs()) / 1000));
+        m_replaySlider->blockSignals(false);
+        m_charts->showWindow(m_replay->startMs(),
+                             std::max(m_replay->endMs(), m_replay->startMs() + 1000));
+        m_replay->seek(position);
+    }
+    m_tabs->setCurrentIndex(tab);
+    if (infoShown && m_showInfo)
+        m_showInfo();
+    // The new views load the current host's latest table, as on a host switch.
+    emit m_workbench->currentHostChanged(m_workbench->currentHost());
+    updateStatusBar();
+    updateHostActions();
+    updateTitle();
+}
 
 void MainWindow::createHostActions()
 {
@@ -553,6 +645,8 @@ void MainWindow::createActions()
     topologyToggle->setText(tr("&Topology"));
     topologyToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
     viewMenu->addAction(topologyToggle);
+    viewMenu->addSeparator();
+    createLanguageMenu(viewMenu);
 
     m_hostMenu = menuBar()->addMenu(tr("H&osts"));
     m_hostMenu->addActions({m_addHost, m_importHosts});
@@ -569,10 +663,65 @@ void MainWindow::createActions()
     helpMenu->addAction(tr("&About twbench"), this, &MainWindow::showAbout);
 }
 
+QDockWidget *MainWindow::dockFor(const QString &objectName, const QString &title,
+                                 Qt::DockWidgetArea area, bool *created)
+{
+    auto *dock = findChild<QDockWidget *>(objectName, Qt::FindDirectChildrenOnly);
+    *created = dock == nullptr;
+    if (!dock) {
+        dock = new QDockWidget(this);
+        dock->setObjectName(objectName);
+        addDockWidget(area, dock);
+    }
+    dock->setWindowTitle(title);
+    return dock;
+}
+
+void MainWindow::setDockContent(QDockWidget *dock, QWidget *content)
+{
+    // A holder that stays: replacing a dock's own widget makes the layout share the room
+    // anew, and the docks would lose the sizes the operator gave them.
+    QWidget *holder = dock->widget();
+    if (!holder) {
+        holder = new QWidget(dock);
+        auto *layout = new QVBoxLayout(holder);
+        layout->setContentsMargins(0, 0, 0, 0);
+        dock->setWidget(holder);
+    }
+    while (QLayoutItem *item = holder->layout()->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    holder->layout()->addWidget(content);
+}
+
+void MainWindow::createLanguageMenu(QMenu *viewMenu)
+{
+    QMenu *menu = viewMenu->addMenu(tr("&Language"));
+    menu->setObjectName(QStringLiteral("languageMenu"));
+    auto *group = new QActionGroup(this);
+    group->setExclusive(true);
+    for (const Language::Choice choice : {Language::Choice::System, Language::Choice::English,
+                                          Language::Choice::SimplifiedChinese}) {
+        QAction *action = menu->addAction(Language::menuText(choice));
+        action->setObjectName(QStringLiteral("language_") + Language::key(choice));
+        action->setCheckable(true);
+        action->setChecked(Language::current() == choice);
+        group->addAction(action);
+        // Queued: the switch rebuilds this menu, which must not go while it is handling the
+        // click.
+        connect(action, &QAction::triggered, this, [choice] {
+            Language::save(choice);
+            QTimer::singleShot(0, qApp, [choice] { Language::apply(choice); });
+        });
+    }
+}
+
 void MainWindow::createHostsDock()
 {
-    auto *dock = new QDockWidget(tr("Hosts"), this);
-    dock->setObjectName(QStringLiteral("hostsDock"));
+    bool created = false;
+    QDockWidget *dock =
+        dockFor(QStringLiteral("hostsDock"), tr("Hosts"), Qt::LeftDockWidgetArea, &created);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
     m_hostsView = new QListView(dock);
     m_hostsView->setObjectName(QStringLiteral("hostsView"));
@@ -581,18 +730,14 @@ void MainWindow::createHostsDock()
     m_hostsView->setUniformItemSizes(true);
     m_hostsView->setItemDelegate(new HostItemDelegate(m_hostsView));
     m_hostsView->setMinimumWidth(180);
-    dock->setWidget(m_hostsView);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    setDockContent(dock, m_hostsView);
+    Q_UNUSED(created)
 
     connect(m_hostsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid())
                     m_workbench->setCurrentHost(current.data(HostListModel::HostIdRole).toString());
             });
-    connect(m_workbench->hostListModel(), &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_workbench->currentHost().isEmpty())
-            selectHostRow(0);
-    });
 }
 
 void MainWindow::selectHostRow(int row)
@@ -1102,6 +1247,14 @@ void MainWindow::showFirstStartOffer()
     if (settings.value(sampleOfferedKey, false).toBool())
         return;
     settings.setValue(sampleOfferedKey, true);
+    m_showInfo = [this] {
+        showFirstStartOfferNow();
+    };
+    m_showInfo();
+}
+
+void MainWindow::showFirstStartOfferNow()
+{
     showInfoBar(tr("twbench is watching this workstation. To see a whole investigation, open "
                    "the sample: an API behind nginx piling up TIME_WAIT, recorded in the lab."),
                 tr("Open sample investigation"), [this] { openSampleInvestigation(); });
@@ -1147,9 +1300,14 @@ void MainWindow::offerLeftoverRecordings(const QString &current)
         if (QFile::exists(newest.absoluteFilePath() + suffix))
             QFile::rename(newest.absoluteFilePath() + suffix, path + suffix);
     }
-    showInfoBar(tr("twbench did not close normally on %1. What it recorded until then is kept.")
-                    .arg(QLocale().toString(newest.lastModified(), QLocale::ShortFormat)),
-                tr("Open that recording"), [this, path] { openCapture(path); });
+    const QDateTime when = newest.lastModified();
+    m_showInfo = [this, path, when] {
+        showInfoBar(tr("twbench did not close normally on %1. What it recorded until then is "
+                       "kept.")
+                        .arg(QLocale().toString(when, QLocale::ShortFormat)),
+                    tr("Open that recording"), [this, path] { openCapture(path); });
+    };
+    m_showInfo();
 }
 
 void MainWindow::showInfoBar(const QString &text, const QString &actionText,

@@ -12,6 +12,7 @@
 #include <optional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
@@ -95,6 +96,7 @@ public:
     static MainWindow *showCapture(std::shared_ptr<const CaptureReader> reader);
     // Shown on the first start: "Open sample investigation".
     void showFirstStartOffer();
+    void showFirstStartOfferNow();
     // A recording left by a twbench that did not close normally (a crash, a kill, a power
     // cut) is offered for opening; those older than two weeks are deleted. `current` is this
     // session's own recording.
@@ -113,8 +115,17 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    // Every widget, menu and action; again after a language switch (rebuildForLanguage()).
+    void buildUi();
+    void rebuildForLanguage();
+    void createLanguageMenu(QMenu *viewMenu);
+    void setDockContent(QDockWidget *dock, QWidget *content);
+    // The dock of that name, made (and placed in `area`) the first time.
+    QDockWidget *dockFor(const QString &objectName, const QString &title, Qt::DockWidgetArea area,
+                         bool *created);
     void createActions();
     void createHostActions();
     void createHostsDock();
@@ -157,6 +168,9 @@ private:
     QAction *m_saveAsAction = nullptr;
     QAction *m_reportAction = nullptr;
     QAction *m_redactAction = nullptr;
+    bool m_rebuildPending = false;
+    // Shows the info bar's current offer again, in the language of the moment.
+    std::function<void()> m_showInfo;
     QWidget *m_infoBar = nullptr;
     QLabel *m_infoLabel = nullptr;
     QAction *m_infoAction = nullptr;

@@ -2699,6 +2699,13 @@ It is also possible that a host key has just been changed.
     </message>
 </context>
 <context>
+    <name>twbench::Language</name>
+    <message>
+        <source>&amp;System language</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>twbench::LocalTransport</name>
     <message>
         <source>The probe script is missing from this build.</source>
@@ -3146,6 +3153,10 @@ Do this only when you know why the key changed (the server was reinstalled or it
     <message>
         <source>%1 (%2 of %3)</source>
         <translation>%1（%2 / %3）</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
     </message>
 </context>
 <context>
