@@ -1328,16 +1328,16 @@
         </translation>
     </message>
     <message>
-        <source>Could not save the capture to %1: %2</source>
-        <translation>无法将采集文件保存到 %1：%2</translation>
-    </message>
-    <message>
         <source>%1: saved the capture to %2.</source>
         <translation>%1：已将采集文件保存到 %2。</translation>
     </message>
     <message>
-        <source>Could not make a temporary folder for the capture.</source>
-        <translation>无法为采集文件创建临时文件夹。</translation>
+        <source>--save %1: its directory does not exist.</source>
+        <translation>--save %1：其所在目录不存在。</translation>
+    </message>
+    <message>
+        <source>Could not save the capture to %1 (what was recorded is kept in %3): %2</source>
+        <translation>无法将采集文件保存到 %1（已录制的内容保留在 %3 中）：%2</translation>
     </message>
     <message>
         <source>Usage: twbench diagnose --host SPEC --json FILE [options]
@@ -1346,7 +1346,8 @@ Watches one host for a while, headless, and writes what twbench concludes as JSO
 
   --host SPEC             local, [user@]host[:port], or a saved host&apos;s name or id
   --json FILE             where the JSON goes (written atomically; - for standard output)
-  --save FILE             also keep the run as a capture file (.twbench), for twbench report and File → Open
+  --save FILE             also keep the run as a capture file (.twbench), for twbench report and File → Open;
+                          until the run ends it is recorded in NAME.partial.twbench
   --duration SECONDS      how long to collect after the first sample (default %1)
   --connect-timeout SECONDS
                           how long to wait for the first sample, and for each SSH step (default %2)
@@ -1368,7 +1369,8 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
 
   --host SPEC             local、[user@]host[:port]，或已保存主机的名称或 ID
   --json FILE             JSON 的输出位置（原子写入；- 表示标准输出）
-  --save FILE             同时将本次运行保存为采集文件（.twbench），供 twbench report 和“文件 → 打开采集文件”使用
+  --save FILE             同时将本次运行保存为采集文件（.twbench），供 twbench report 和“文件 → 打开采集文件”使用；
+                          运行结束前先录制在 NAME.partial.twbench 中
   --duration SECONDS      第一次采样之后持续采集的时长（默认 %1）
   --connect-timeout SECONDS
                           等待第一次采样以及每个 SSH 步骤的时长（默认 %2）
@@ -1384,10 +1386,6 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
 退出码：0 已写入（无论有无发现），1 无法写入 JSON，
 2 参数错误，3 无法连接，4 主机密钥被拒绝，5 登录被拒绝。
 </translation>
-    </message>
-    <message>
-        <source>--save %1: its directory does not exist.</source>
-        <translation>--save %1：其所在目录不存在。</translation>
     </message>
 </context>
 <context>

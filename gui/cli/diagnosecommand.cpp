@@ -23,7 +23,6 @@
 #include <QJsonDocument>
 #include <QMap>
 #include <QSaveFile>
-#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -339,12 +338,16 @@ private:
                     .toJson(QJsonDocument::Compact);
             if (!m_capture->addFindings(record) || !m_capture->commit() ||
                 !m_captureError.isEmpty() || !m_capture->saveCopyTo(m_arguments.savePath)) {
-                printError(DiagnoseCommand::tr("Could not save the capture to %1: %2")
-                               .arg(m_arguments.savePath, m_captureError.isEmpty()
-                                                              ? m_capture->errorString()
-                                                              : m_captureError));
+                printError(
+                    DiagnoseCommand::tr("Could not save the capture to %1 (what was "
+                                        "recorded is kept in %3): %2")
+                        .arg(m_arguments.savePath,
+                             m_captureError.isEmpty() ? m_capture->errorString() : m_captureError,
+                             m_partialPath));
                 return int(DiagnoseExit::OutputFailed);
             }
+            m_capture->close();
+            removeCaptureFiles(m_partialPath);
             progress(DiagnoseCommand::tr("%1: saved the capture to %2.")
                          .arg(m_arguments.hostName, m_arguments.savePath));
         }
@@ -381,21 +384,34 @@ private:
         return int(DiagnoseExit::Ok);
     }
 
-    // The run is recorded into a temporary file and copied to --save at the end, so the file
-    // named there is a finished capture or untouched.
+    // The run is recorded, committed with every sample, into NAME.partial.twbench beside the
+    // file --save names, and copied over that file at the end: the file named is a finished
+    // capture or untouched, and a run that is killed (SIGKILL, a power cut) leaves the partial
+    // one with every sample up to its last second, which File → Open and `report` read.
+    static QString partialPathFor(const QString &savePath)
+    {
+        const QFileInfo target(savePath);
+        return target.absoluteDir().filePath(target.completeBaseName() +
+                                             QStringLiteral(".partial.twbench"));
+    }
+
     bool startCapture()
     {
-        if (!m_captureDir.isValid()) {
-            printError(DiagnoseCommand::tr("Could not make a temporary folder for the capture."));
-            return false;
-        }
+        m_partialPath = partialPathFor(m_arguments.savePath);
+        removeCaptureFiles(m_partialPath); // an earlier killed run's: this run replaces it
         m_capture = std::make_unique<CaptureWriter>();
-        if (!m_capture->open(m_captureDir.filePath(QStringLiteral("run.twbench"))) ||
+        if (!m_capture->open(m_partialPath) ||
             !m_capture->putHost(captureHostOf(m_arguments.host))) {
             printError(m_capture->errorString());
             return false;
         }
         return true;
+    }
+
+    static void removeCaptureFiles(const QString &path)
+    {
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(path + suffix);
     }
 
     static constexpr qsizetype maxIssues = 20;
@@ -426,8 +442,8 @@ private:
     std::shared_ptr<const NamespaceMap> m_namespaces;
     KernelCounters m_counters;
     KernelLimits m_limits;
-    QMap<QString, SourceIssue> m_issues; // by source and message
-    QTemporaryDir m_captureDir;
+    QMap<QString, SourceIssue> m_issues;      // by source and message
+    QString m_partialPath;                    // with --save: where the run is recorded
     std::unique_ptr<CaptureWriter> m_capture; // with --save
     QString m_captureError;                   // the first failure while recording
 };
@@ -565,7 +581,9 @@ QString DiagnoseCommand::usage()
               "  --json FILE             where the JSON goes (written atomically; - for "
               "standard output)\n"
               "  --save FILE             also keep the run as a capture file (.twbench), for "
-              "twbench report and File → Open\n"
+              "twbench report and File → Open;\n"
+              "                          until the run ends it is recorded in "
+              "NAME.partial.twbench\n"
               "  --duration SECONDS      how long to collect after the first sample (default "
               "%1)\n"
               "  --connect-timeout SECONDS\n"

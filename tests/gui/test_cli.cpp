@@ -8,14 +8,24 @@
 #include "remote/hoststore.h"
 #include "reportfixture.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
 
 #include <gtest/gtest.h>
+
+#include <csignal>
+#include <iostream>
+
+#include <sys/types.h>
 
 using namespace twbench;
 using namespace twbench::test;
@@ -501,4 +511,116 @@ TEST_F(Cli, DiagnoseSaveKeepsACaptureThatReportReads)
                   path(QStringLiteral("nowhere/x.twbench"))});
     EXPECT_EQ(result.exitCode, int(DiagnoseExit::BadArguments));
     EXPECT_TRUE(result.lastLine().contains(QStringLiteral("--save"))) << result.err.constData();
+}
+
+namespace {
+
+// The newest sample time in a capture, or 0.
+std::int64_t lastSampleMs(const CaptureReader &reader)
+{
+    std::int64_t last = 0;
+    for (const CaptureHost &host : reader.hosts()) {
+        const std::vector<HostSamplePtr> &samples = reader.samples(host.id);
+        if (!samples.empty())
+            last = std::max(last, samples.back()->epochMs);
+    }
+    return last;
+}
+
+// Waits until the capture at `path` opens with at least `samples` samples; the reader then.
+std::unique_ptr<CaptureReader> waitForSamples(const QString &path, int samples, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        QString error;
+        if (std::unique_ptr<CaptureReader> reader = CaptureReader::open(path, &error)) {
+            int count = 0;
+            for (const CaptureHost &host : reader->hosts())
+                count += int(reader->samples(host.id).size());
+            if (count >= samples)
+                return reader;
+        }
+        QThread::msleep(200);
+    }
+    return nullptr;
+}
+
+} // namespace
+
+// Killed while recording (SIGKILL: no clean-up at all), a run leaves every sample up to its
+// last second readable: `diagnose --save` records into NAME.partial.twbench, committed with
+// every sample.
+TEST_F(Cli, DiagnoseKilledWhileSavingLeavesEverySampleUpToTheLastSecond)
+{
+    const QString target = path(QStringLiteral("killed.twbench"));
+    const QString partial = path(QStringLiteral("killed.partial.twbench"));
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(TWBENCH_EXECUTABLE),
+                  {QStringLiteral("diagnose"), QStringLiteral("--host"), QStringLiteral("local"),
+                   QStringLiteral("--duration"), QStringLiteral("60"), QStringLiteral("--json"),
+                   path(QStringLiteral("killed.json")), QStringLiteral("--save"), target,
+                   QStringLiteral("--quiet")});
+    ASSERT_TRUE(process.waitForStarted(5000));
+    ASSERT_TRUE(waitForSamples(partial, 4, 30000)) << "no partial capture appeared";
+    QThread::msleep(1500);
+    const std::int64_t killedAtMs = QDateTime::currentMSecsSinceEpoch();
+    ::kill(pid_t(process.processId()), SIGKILL);
+    ASSERT_TRUE(process.waitForFinished(5000));
+
+    EXPECT_FALSE(QFile::exists(target)); // never half a file where the finished one goes
+    QString error;
+    const std::unique_ptr<CaptureReader> reader = CaptureReader::open(partial, &error);
+    ASSERT_TRUE(reader) << error.toStdString();
+    const std::int64_t lostMs = killedAtMs - lastSampleMs(*reader);
+    std::cout << "diagnose --save killed: the last sample kept is " << lostMs
+              << " ms older than the kill\n";
+    // One sample a second, each committed as it comes: at most the sample under way is lost.
+    EXPECT_LE(lostMs, 2500);
+    EXPECT_GE(reader->samples(QStringLiteral("local")).size(), 5u);
+}
+
+// The GUI records the session the same way: killed, its recording holds every second.
+TEST_F(Cli, GuiKilledWhileRecordingLeavesEverySampleUpToTheLastSecond)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(TWBENCH_EXECUTABLE), QStringList());
+    ASSERT_TRUE(process.waitForStarted(5000));
+    const QDir recordings(home.filePath(QStringLiteral("data/twbench/twbench/recordings")));
+    QString recording;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const QStringList found =
+                recordings.entryList({QStringLiteral("session-*.twbench")}, QDir::Files);
+            if (!found.isEmpty())
+                recording = recordings.filePath(found.first());
+            return !recording.isEmpty();
+        },
+        20000))
+        << "no recording in " << recordings.path().toStdString();
+    ASSERT_TRUE(waitForSamples(recording, 4, 30000)) << "the recording has no samples";
+    QThread::msleep(1500);
+    const std::int64_t killedAtMs = QDateTime::currentMSecsSinceEpoch();
+    ::kill(pid_t(process.processId()), SIGKILL);
+    ASSERT_TRUE(process.waitForFinished(5000));
+
+    QString error;
+    const std::unique_ptr<CaptureReader> reader = CaptureReader::open(recording, &error);
+    ASSERT_TRUE(reader) << error.toStdString();
+    const std::int64_t lostMs = killedAtMs - lastSampleMs(*reader);
+    std::cout << "GUI killed while recording: the last sample kept is " << lostMs
+              << " ms older than the kill\n";
+    // Committed every second, one sample a second: the last second at most.
+    EXPECT_LE(lostMs, 2500);
+    EXPECT_GE(reader->tables(QStringLiteral("local")).size(), 1u);
 }
