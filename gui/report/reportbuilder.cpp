@@ -74,19 +74,6 @@ QString formatTime(std::int64_t ms)
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
-QString severityClass(Finding::Severity severity)
-{
-    switch (severity) {
-    case Finding::Severity::Critical:
-        return QStringLiteral("critical");
-    case Finding::Severity::Warning:
-        return QStringLiteral("warning");
-    case Finding::Severity::Info:
-        break;
-    }
-    return QStringLiteral("info");
-}
-
 QString severityColor(Finding::Severity severity)
 {
     switch (severity) {
@@ -451,7 +438,7 @@ QString ReportBuilder::document(ImageMode mode) const
     for (const Private::Host &host : d->hosts) {
         for (const Finding &finding : host.diagnosis->findings) {
             html += QStringLiteral("<h3><span class=\"%1\" style=\"color: %2\">[%3]</span> %4")
-                        .arg(severityClass(finding.severity), severityColor(finding.severity),
+                        .arg(severityId(finding.severity), severityColor(finding.severity),
                              severityName(finding.severity).toHtmlEscaped(), esc(finding.title));
             if (d->hosts.size() > 1)
                 html += QStringLiteral(" <span class=\"meta\">(") + esc(host.name) +

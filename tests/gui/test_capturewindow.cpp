@@ -10,6 +10,7 @@
 #include "gui/replay/capturereplay.h"
 #include "gui/timechartview.h"
 #include "gui/workbench.h"
+#include "guitestutil.h"
 #include "lab/timewaitlab.h"
 #include "model/capture/capturefile.h"
 #include "model/connectionfilterproxy.h"
@@ -35,8 +36,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int sampleTimeoutMs = 20000;
-
 class CaptureWindowTest : public ::testing::Test
 {
 protected:
@@ -57,21 +56,6 @@ protected:
         QTest::qWait(50);
     }
 
-    bool waitForTables(Workbench &workbench, int count)
-    {
-        const std::int64_t sinceMs = QDateTime::currentMSecsSinceEpoch();
-        int seen = 0;
-        const QMetaObject::Connection connection =
-            QObject::connect(&workbench, &Workbench::tableArrived,
-                             [&seen, sinceMs](const QString &, const SnapshotPtr &table) {
-                                 if (table->epochMs >= sinceMs)
-                                     ++seen;
-                             });
-        const bool arrived = QTest::qWaitFor([&] { return seen >= count; }, sampleTimeoutMs);
-        QObject::disconnect(connection);
-        return arrived;
-    }
-
     QTemporaryDir m_dir;
 };
 
@@ -88,14 +72,14 @@ TEST_F(CaptureWindowTest, RecordedSessionSavesReopensAndScrubsToEachMomentsTable
 
     // Before the lab: tables without its sockets. Then 300 real TIME_WAITs, and tables with
     // them.
-    ASSERT_TRUE(waitForTables(workbench, 2));
+    ASSERT_TRUE(test::waitForTables(workbench, 2));
     const std::int64_t beforeLabMs = workbench.latestTable(QStringLiteral("local"))->epochMs;
     const QByteArray subnet = test::randomLoopbackSubnet();
     test::TimeWaitLab lab(subnet + '1');
     ASSERT_TRUE(lab.listen()) << lab.error().toStdString();
     constexpr int made = 300;
     ASSERT_EQ(lab.makeTimeWaits(made, {subnet + '2'}, 30s), made) << lab.error().toStdString();
-    ASSERT_TRUE(waitForTables(workbench, 2));
+    ASSERT_TRUE(test::waitForTables(workbench, 2));
     const SnapshotPtr withLab = workbench.latestTable(QStringLiteral("local"));
     const auto labSockets = [&subnet](const Snapshot &table) {
         return std::count_if(table.sockets.cbegin(), table.sockets.cend(), [&](const Socket &s) {

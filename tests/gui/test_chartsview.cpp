@@ -5,6 +5,7 @@
 #include "gui/chartsview.h"
 #include "gui/timechartview.h"
 #include "gui/workbench.h"
+#include "guitestutil.h"
 #include "model/docker/dockerinventory.h"
 #include "model/timeline.h"
 #include "remote/hostspec.h"
@@ -19,19 +20,13 @@
 #include <gtest/gtest.h>
 
 using namespace twbench;
+using test::endpoint;
+using test::quietHost;
 using Metric = Timeline::Metric;
 
 namespace {
 
 // A host the fleet cannot reach (a replay without a file): it only gets what the test feeds.
-HostSpec quietHost(const QString &id, const QString &name)
-{
-    HostSpec spec;
-    spec.id = id;
-    spec.displayName = name;
-    spec.kind = HostSpec::Kind::Replay;
-    return spec;
-}
 
 HostSamplePtr makeSample(const QString &hostId, std::uint64_t sequence, std::int64_t epochMs,
                          std::int64_t timeWait, std::int64_t opens, double requests = -1)

@@ -4,6 +4,7 @@
 // poppler's pdfinfo and pdftoppm. With TWBENCH_SCREENSHOT_DIR set, the PNGs are kept there.
 
 #include "../model/hostfixture.h"
+#include "guitestutil.h"
 
 #include "gui/callersview.h"
 #include "gui/chartsview.h"
@@ -54,24 +55,12 @@
 #include <unistd.h>
 
 using namespace twbench;
+using test::endpoint;
+using test::quietHost;
 
 namespace {
 
 constexpr int waitMs = 20000;
-
-HostSpec quietHost(const QString &id, const QString &name)
-{
-    HostSpec spec;
-    spec.id = id;
-    spec.displayName = name;
-    spec.kind = HostSpec::Kind::Replay; // never connects: it gets only what the test feeds
-    return spec;
-}
-
-Endpoint endpoint(const char *address, std::uint16_t port)
-{
-    return {IpAddress::parse(QLatin1StringView(address)).value(), port};
-}
 
 // A service that closes its own connections (TIME_WAIT on its listening port), with counters
 // and CPU for the charts and an access log for the callers.

@@ -7,6 +7,7 @@
 #include "gui/findingsview.h"
 #include "gui/mainwindow.h"
 #include "gui/workbench.h"
+#include "guitestutil.h"
 #include "model/connectionfilterproxy.h"
 #include "model/diagnosis/findingsmodel.h"
 #include "remote/hostspec.h"
@@ -23,22 +24,10 @@
 #include <gtest/gtest.h>
 
 using namespace twbench;
+using test::endpoint;
+using test::quietHost;
 
 namespace {
-
-HostSpec quietHost(const QString &id, const QString &name)
-{
-    HostSpec spec;
-    spec.id = id;
-    spec.displayName = name;
-    spec.kind = HostSpec::Kind::Replay; // never connects: it gets only what the test feeds
-    return spec;
-}
-
-Endpoint endpoint(const char *address, std::uint16_t port)
-{
-    return {IpAddress::parse(QLatin1StringView(address)).value(), port};
-}
 
 // A service that closes its own connections: `timeWaits` TIME_WAIT sockets on its listening
 // endpoint, from callers on ephemeral ports, and a few ESTABLISHED elsewhere.

@@ -8,6 +8,7 @@
 #include "gui/endpointsview.h"
 #include "gui/mainwindow.h"
 #include "gui/workbench.h"
+#include "guitestutil.h"
 #include "lab/timewaitlab.h"
 #include "model/connectionfilterproxy.h"
 #include "model/connectiontablemodel.h"
@@ -56,21 +57,10 @@ protected:
         m_workbench.reset();
     }
 
-    // Waits until the local host has delivered `count` socket tables that the probe read after
-    // this call: a table already under way may predate what the test just did.
+    // Waits until the local host has delivered `count` socket tables read after this call.
     bool waitForTables(int count)
     {
-        const std::int64_t sinceMs = QDateTime::currentMSecsSinceEpoch();
-        int seen = 0;
-        const QMetaObject::Connection connection =
-            QObject::connect(m_workbench.get(), &Workbench::tableArrived,
-                             [&seen, sinceMs](const QString &, const SnapshotPtr &table) {
-                                 if (table->epochMs >= sinceMs)
-                                     ++seen;
-                             });
-        const bool arrived = QTest::qWaitFor([&] { return seen >= count; }, sampleTimeoutMs);
-        QObject::disconnect(connection);
-        return arrived;
+        return test::waitForTables(*m_workbench, count, sampleTimeoutMs);
     }
 
     // Waits until the endpoints view shows the groups of a table read after this call.
