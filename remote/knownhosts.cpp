@@ -9,6 +9,8 @@
 #include <QFileInfo>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
+
+#include <algorithm>
 #include <QSaveFile>
 
 #include <cerrno>
@@ -85,7 +87,8 @@ std::optional<Line> parseLine(const QString &text)
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty() || trimmed.startsWith(u'#'))
         return std::nullopt;
-    QStringList fields = trimmed.split(QRegularExpression(QStringLiteral("[ \\t]+")));
+    static const QRegularExpression blanks(QStringLiteral("[ \\t]+"));
+    QStringList fields = trimmed.split(blanks);
     Line line;
     if (fields.constFirst().startsWith(u'@')) {
         const QString marker = fields.takeFirst();
@@ -119,7 +122,8 @@ QStringList readLines(const QString &path, bool *exists = nullptr)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     // A known_hosts file is small; a huge one is not read whole.
-    const QByteArray data = file.read(64 * 1024 * 1024);
+    // Read what is there, up to the cap: asking for the cap allocated 64 MiB on every check.
+    const QByteArray data = file.read(std::min<qint64>(file.size(), 64 * 1024 * 1024));
     QStringList lines = QString::fromUtf8(data).split(u'\n');
     if (!lines.isEmpty() && lines.constLast().isEmpty())
         lines.removeLast();

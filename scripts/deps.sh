@@ -3,6 +3,7 @@
 # twice installs nothing the second time, and it never asks a question.
 #   scripts/deps.sh build   what building and running twbench needs
 #   scripts/deps.sh test    that, plus what the test suite and benchmarks need
+#   scripts/deps.sh fuzz    build's, plus clang and libFuzzer for the fuzz targets (scripts/fuzz)
 set -euo pipefail
 
 build_packages=(
@@ -19,11 +20,16 @@ test_packages=(
     xvfb xauth poppler-utils
     dbus-daemon gnome-keyring
 )
+# libFuzzer ships in clang's runtime libraries, which Debian packages apart from clang.
+fuzz_packages=(clang libclang-rt-14-dev)
 
 packages=("${build_packages[@]}")
-if [[ "${1:-build}" == test ]]; then
-    packages+=("${test_packages[@]}")
-fi
+case "${1:-build}" in
+    build) ;;
+    test) packages+=("${test_packages[@]}") ;;
+    fuzz) packages+=("${fuzz_packages[@]}") ;;
+    *) echo "usage: scripts/deps.sh [build|test|fuzz]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
