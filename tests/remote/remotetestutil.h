@@ -11,6 +11,9 @@
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -33,8 +36,13 @@ bool waitUntil(Predicate done, int timeoutMs)
     while (!done()) {
         if (deadline.hasExpired())
             return done();
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents,
-                                        int(std::max<qint64>(deadline.remainingTime(), 1)));
+        // Blocks until events come (processEvents(WaitForMoreEvents, ms) ignores the flag and
+        // spins: a waiting test held a core and slowed the very work it measured). The loop
+        // ends every 10 ms to look at `done` again.
+        QEventLoop loop;
+        QTimer::singleShot(int(std::clamp<qint64>(deadline.remainingTime(), 1, 10)), &loop,
+                           &QEventLoop::quit);
+        loop.exec();
     }
     return true;
 }
