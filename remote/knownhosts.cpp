@@ -10,8 +10,8 @@
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 
-#include <algorithm>
 #include <QSaveFile>
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>

@@ -19,10 +19,10 @@ namespace twbench {
 // behind it (exported to CSV through model/csvexport.h).
 struct ExportSource
 {
-    QString title;                                  // translated: "Charts", "Topology", …
-    std::function<QSizeF()> size;                   // logical pixels
+    QString title;                // translated: "Charts", "Topology", …
+    std::function<QSizeF()> size; // logical pixels
     std::function<void(QPainter *, const QRectF &)> paint;
-    const QAbstractItemModel *table = nullptr;      // nullptr: not a table
+    const QAbstractItemModel *table = nullptr; // nullptr: not a table
 
     // A widget as it is on screen (what is visible of it).
     static ExportSource ofWidget(const QString &title, QWidget *widget);
@@ -31,8 +31,8 @@ struct ExportSource
 // The line under every exported image: "web-01, web-02 · 2026-11-26 10:02–10:04 · twbench 0.7.0".
 struct ExportCaption
 {
-    QString hosts;     // display names, joined
-    QString timeRange; // local time, formatted by the caller
+    QString hosts;        // display names, joined
+    QString timeRange;    // local time, formatted by the caller
     QString text() const; // with the version
 };
 

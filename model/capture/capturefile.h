@@ -37,11 +37,11 @@ struct CaptureHost
 {
     QString id;
     QString displayName;
-    QString kind;             // "local", "ssh"
-    QString address;          // as given to ssh; empty for the local workstation
-    int port = 0;             // 0 for the local workstation
-    QString user;             // may be empty
-    QStringList logSources;   // LogSourceSpec::id() of each followed access log
+    QString kind;           // "local", "ssh"
+    QString address;        // as given to ssh; empty for the local workstation
+    int port = 0;           // 0 for the local workstation
+    QString user;           // may be empty
+    QStringList logSources; // LogSourceSpec::id() of each followed access log
     friend bool operator==(const CaptureHost &, const CaptureHost &) = default;
 };
 

@@ -9,6 +9,7 @@
 // where the issue names a deadline; every figure is printed and recorded as a test property.
 #include "remotetestutil.h"
 #include "sshtestutil.h"
+#include "timergapprobe.h"
 
 #include "model/timeline.h"
 #include "remote/fleet.h"
@@ -167,48 +168,6 @@ private:
     qint64 m_baseline = 0;
     qint64 m_peak = 0;
     bool m_hwmReset = false;
-};
-
-// The largest gap between two ticks of a 10 ms timer on this thread, the one the Fleet's
-// signals land on (the GUI thread in the application), while armed. The test's own blocking
-// work here (scanning /proc to signal sshd) is not the product's and is left out.
-class GapProbe
-{
-public:
-    GapProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.elapsed();
-            if (m_armed)
-                m_max = std::max(m_max, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    void arm(bool armed)
-    {
-        m_armed = armed;
-        m_last = m_clock.elapsed();
-    }
-    qint64 maxGapMs() const { return m_max; }
-    template<typename Work>
-    void excluding(Work work)
-    {
-        m_timer.stop();
-        work();
-        m_last = m_clock.elapsed();
-        m_timer.start();
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    qint64 m_max = 0;
-    bool m_armed = false;
 };
 
 struct TimedStatus
@@ -445,7 +404,7 @@ TEST_F(Soak, FrozenServerIsDetectedInTimeAndTheEventLoopStaysResponsive)
     fleet.setBackoff({200, 1000, 60000, 0.2});
     const QString id = QStringLiteral("freeze");
     Recorder recorder(fleet, id);
-    GapProbe gaps;
+    test::TimerGapProbe gaps(false);
     ASSERT_TRUE(fleet.addHost(sshSpec(sshd, id)));
     const qint64 deadlineMs = 3 * 1000 + 1500;
     qint64 worstDetectMs = 0;

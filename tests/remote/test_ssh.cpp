@@ -3,6 +3,7 @@
 // server dies or freezes. Every wait is bounded; nothing sleeps longer than it must.
 #include "remotetestutil.h"
 #include "sshtestutil.h"
+#include "timergapprobe.h"
 
 #include "model/timeline.h"
 #include "remote/fleet.h"
@@ -72,41 +73,6 @@ private:
     const char *m_name;
     bool m_had;
     QByteArray m_old;
-};
-
-// How late a 10 ms timer on this (the "GUI") thread fires, at worst.
-class LatenessProbe
-{
-public:
-    LatenessProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.elapsed();
-            m_max = std::max(m_max, now - m_last - 10);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 maxLatenessMs() const { return m_max; }
-    // The test's own blocking work on this thread (scanning /proc to signal sshd) is not the
-    // product's: it is left out of the measure.
-    template<typename Work>
-    void excluding(Work work)
-    {
-        m_timer.stop();
-        work();
-        m_last = m_clock.elapsed();
-        m_timer.start();
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    qint64 m_max = 0;
 };
 
 struct FleetRecorder
@@ -557,7 +523,7 @@ void dropAndRecover(SshdFixture &sshd, const std::function<void()> &breakIt,
     fleet.setSshOptions(options);
     fleet.setBackoff({200, 1000, 60000, 0.2});
     FleetRecorder recorder(fleet);
-    LatenessProbe lateness;
+    test::TimerGapProbe lateness;
     const QString id = QStringLiteral("h");
     ASSERT_TRUE(fleet.addHost(sshSpec(sshd, id)));
     ASSERT_TRUE(waitUntil([&] { return recorder.samples[id].size() >= 2; }, 15000));
@@ -638,7 +604,7 @@ TEST_F(Ssh, TwentyHostsStreamAtOnce)
     }
     // From here the test's thread only forwards: 20 key exchanges, logins and probes run on
     // the workers' threads (and in 20 sshd processes, on the same 2 cores).
-    LatenessProbe lateness;
+    test::TimerGapProbe lateness;
     QElapsedTimer clock;
     clock.start();
     const auto allStreaming = [&] {
