@@ -36,7 +36,8 @@
 #endif
 #endif
 #ifdef TWBENCH_SOAK_ASAN
-#include <sanitizer/allocator_interface.h>
+// GCC ships no <sanitizer/allocator_interface.h>; both its ASan runtime and clang's export this.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 using namespace twbench;
@@ -623,7 +624,14 @@ TEST_F(Soak, StdoutFloodStaysUnderTheFrameCapAndIsReported)
     figure("memory_growth_at_peak_kb", growth / 1024, "kB");
     figure("frame_cap_kb", capBytes / 1024, "kB");
     std::printf("[soak] status: %s\n", qPrintable(status.detail));
-    EXPECT_LE(growth, capBytes + 20 * 1000 * 1000);
+#ifdef TWBENCH_SOAK_ASAN
+    // ASan's realloc never grows a block in place: the frame buffer, growing towards the cap,
+    // briefly exists twice. Measured: 64.5 MB without ASan, 98.9 MB with it.
+    constexpr qint64 copiesWhileGrowing = 2;
+#else
+    constexpr qint64 copiesWhileGrowing = 1;
+#endif
+    EXPECT_LE(growth, copiesWhileGrowing * capBytes + 20 * 1000 * 1000);
 
     ASSERT_EQ(run.recorder.samples.size(), 2);
     EXPECT_EQ(run.recorder.samples[0].sample->sequence, 1u);
