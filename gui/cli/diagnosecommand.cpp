@@ -5,9 +5,9 @@
 #include "model/attribution.h"
 #include "model/capture/capturefile.h"
 #include "model/diagnosis/diagnosis.h"
+#include "model/diagnosis/hostdiagnosis.h"
 #include "model/diagnosis/reportjson.h"
 #include "model/timeline.h"
-#include "model/topologybuilder.h"
 #include "remote/fleet.h"
 #include "remote/homepath.h"
 #include "remote/hoststore.h"
@@ -316,18 +316,9 @@ private:
         input.limits = m_limits;
         input.fromMs = m_firstMs;
         input.toMs = m_lastMs;
-        static const DockerInventory noInventory;
-        std::optional<Attribution> attribution;
-        std::optional<Topology> topology;
-        if (m_table) {
-            attribution.emplace(*m_table, m_docker ? *m_docker : noInventory,
-                                m_namespaces ? *m_namespaces : NamespaceMap());
-            topology =
-                buildTopology(*attribution, TopologyBuilder::Options(), m_arguments.hostName);
-            input.attribution = &*attribution;
-            input.topology = &*topology;
-        }
-        const QList<Finding> findings = diagnose(input);
+        // The attribution and topology of the table, built as the findings panel builds them.
+        const std::unique_ptr<HostDiagnosis> diagnosis = diagnoseHost(input);
+        const QList<Finding> &findings = diagnosis->findings;
         if (m_capture) {
             CaptureFindings record;
             record.hostId = input.hostId;
@@ -351,7 +342,7 @@ private:
             progress(DiagnoseCommand::tr("%1: saved the capture to %2.")
                          .arg(m_arguments.hostName, m_arguments.savePath));
         }
-        const HostReport report = hostReport(input, m_samples, m_issues.values());
+        const HostReport report = hostReport(diagnosis->input, m_samples, m_issues.values());
         const QByteArray json =
             QJsonDocument(diagnosisJson({report}, findings)).toJson(QJsonDocument::Indented);
 

@@ -246,4 +246,29 @@ std::optional<QByteArray> boundedUncompress(QByteArrayView compressed, qsizetype
     return out;
 }
 
+void putEndpointDictionaries(ByteWriter &out, const std::vector<IpAddress> &addresses,
+                             const std::vector<std::uint64_t> &namespaces)
+{
+    out.putVarUint(addresses.size());
+    for (const IpAddress &address : addresses)
+        out.putAddress(address);
+    out.putVarUint(namespaces.size());
+    for (const std::uint64_t netns : namespaces)
+        out.putVarUint(netns);
+}
+
+EndpointDictionaries getEndpointDictionaries(ByteReader &in)
+{
+    EndpointDictionaries dictionaries;
+    const qsizetype addressCount = in.getCount(5); // an address is at least 5 bytes
+    dictionaries.addresses.reserve(std::size_t(addressCount));
+    for (qsizetype i = 0; i < addressCount && in.ok(); ++i)
+        dictionaries.addresses.push_back(in.getAddress());
+    const qsizetype netnsCount = in.getCount(1);
+    dictionaries.namespaces.reserve(std::size_t(netnsCount));
+    for (qsizetype i = 0; i < netnsCount && in.ok(); ++i)
+        dictionaries.namespaces.push_back(in.getVarUint());
+    return dictionaries;
+}
+
 } // namespace twbench::capture

@@ -4,10 +4,12 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QHash>
 #include <QString>
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace twbench::capture {
 
@@ -77,6 +79,40 @@ private:
     qsizetype m_position = 0;
     bool m_failed = false;
 };
+
+// Values numbered in order of first sight: a column of small indices then stands for a column
+// of repeated values (addresses, namespaces), which is what zlib shrinks best.
+template<typename Value>
+class Dictionary
+{
+public:
+    std::uint32_t indexOf(const Value &value)
+    {
+        const auto it = m_index.constFind(value);
+        if (it != m_index.constEnd())
+            return *it;
+        const auto next = std::uint32_t(m_values.size());
+        m_index.insert(value, next);
+        m_values.push_back(value);
+        return next;
+    }
+    const std::vector<Value> &values() const { return m_values; }
+
+private:
+    QHash<Value, std::uint32_t> m_index;
+    std::vector<Value> m_values;
+};
+
+// The address and network-namespace dictionaries that the table and group codecs write before
+// their columns, and read back (bounded by what is left; `in` fails on damage).
+struct EndpointDictionaries
+{
+    std::vector<IpAddress> addresses;
+    std::vector<std::uint64_t> namespaces;
+};
+void putEndpointDictionaries(ByteWriter &out, const std::vector<IpAddress> &addresses,
+                             const std::vector<std::uint64_t> &namespaces);
+EndpointDictionaries getEndpointDictionaries(ByteReader &in);
 
 // qCompress()'s output, uncompressed only when its 4-byte big-endian size header is at most
 // `maxBytes` and within what deflate can reach from the compressed size (about 1032:1), so a

@@ -31,37 +31,16 @@ QByteArray GroupCodec::encodeLocalEndpointGroups(const Snapshot &table)
 // port (groupSockets() orders equal totals by key), so the differences are small.
 QByteArray GroupCodec::encode(const QList<SocketGroup> &groups)
 {
-    QHash<IpAddress, std::uint32_t> addressIndex;
-    std::vector<IpAddress> addresses;
-    QHash<std::uint64_t, std::uint32_t> netnsIndex;
-    std::vector<std::uint64_t> namespaces;
+    capture::Dictionary<IpAddress> addresses;
+    capture::Dictionary<std::uint64_t> namespaces;
     std::vector<std::uint32_t> addressColumn, netnsColumn;
     for (const SocketGroup &group : groups) {
-        const auto address = addressIndex.constFind(group.key.endpoint.address);
-        if (address == addressIndex.constEnd()) {
-            addressIndex.insert(group.key.endpoint.address, std::uint32_t(addresses.size()));
-            addressColumn.push_back(std::uint32_t(addresses.size()));
-            addresses.push_back(group.key.endpoint.address);
-        } else {
-            addressColumn.push_back(*address);
-        }
-        const auto netns = netnsIndex.constFind(group.key.netns);
-        if (netns == netnsIndex.constEnd()) {
-            netnsIndex.insert(group.key.netns, std::uint32_t(namespaces.size()));
-            netnsColumn.push_back(std::uint32_t(namespaces.size()));
-            namespaces.push_back(group.key.netns);
-        } else {
-            netnsColumn.push_back(*netns);
-        }
+        addressColumn.push_back(addresses.indexOf(group.key.endpoint.address));
+        netnsColumn.push_back(namespaces.indexOf(group.key.netns));
     }
 
     capture::ByteWriter out;
-    out.putVarUint(addresses.size());
-    for (const IpAddress &address : addresses)
-        out.putAddress(address);
-    out.putVarUint(namespaces.size());
-    for (const std::uint64_t netns : namespaces)
-        out.putVarUint(netns);
+    capture::putEndpointDictionaries(out, addresses.values(), namespaces.values());
     out.putVarUint(std::uint64_t(groups.size()));
     for (const std::uint32_t index : addressColumn)
         out.putVarUint(index);
@@ -119,16 +98,9 @@ std::optional<QList<CapturedGroup>> GroupCodec::decode(QByteArrayView bytes, QSt
         return std::nullopt;
     };
     capture::ByteReader in(*body);
-    const qsizetype addressCount = in.getCount(5);
-    std::vector<IpAddress> addresses;
-    addresses.reserve(std::size_t(addressCount));
-    for (qsizetype i = 0; i < addressCount && in.ok(); ++i)
-        addresses.push_back(in.getAddress());
-    const qsizetype netnsCount = in.getCount(1);
-    std::vector<std::uint64_t> namespaces;
-    namespaces.reserve(std::size_t(netnsCount));
-    for (qsizetype i = 0; i < netnsCount && in.ok(); ++i)
-        namespaces.push_back(in.getVarUint());
+    const capture::EndpointDictionaries dictionaries = capture::getEndpointDictionaries(in);
+    const std::vector<IpAddress> &addresses = dictionaries.addresses;
+    const std::vector<std::uint64_t> &namespaces = dictionaries.namespaces;
     const qsizetype count = in.getCount(minGroupBytes);
     if (!in.ok() || (count > 0 && (addresses.empty() || namespaces.empty())))
         return damaged();

@@ -13,6 +13,10 @@ namespace twbench {
 
 using capture::ByteReader;
 using capture::ByteWriter;
+using capture::Dictionary;
+using capture::EndpointDictionaries;
+using capture::getEndpointDictionaries;
+using capture::putEndpointDictionaries;
 
 namespace {
 
@@ -524,27 +528,6 @@ size_t qHash(const SocketShape &shape, size_t seed = 0) noexcept
                       shape.uid);
 }
 
-template<typename Value>
-class Dictionary
-{
-public:
-    std::uint32_t indexOf(const Value &value)
-    {
-        const auto it = m_index.constFind(value);
-        if (it != m_index.constEnd())
-            return *it;
-        const auto next = std::uint32_t(m_values.size());
-        m_index.insert(value, next);
-        m_values.push_back(value);
-        return next;
-    }
-    const std::vector<Value> &values() const { return m_values; }
-
-private:
-    QHash<Value, std::uint32_t> m_index;
-    std::vector<Value> m_values;
-};
-
 // The least bytes of one shape: two address indices, a namespace index, the state, four
 // varints.
 constexpr qsizetype minShapeBytes = 8;
@@ -571,12 +554,7 @@ void putSockets(ByteWriter &out, const std::vector<Socket> &sockets)
         shapeColumn.push_back(shapes.indexOf(shape));
     }
 
-    out.putVarUint(addresses.values().size());
-    for (const IpAddress &address : addresses.values())
-        out.putAddress(address);
-    out.putVarUint(namespaces.values().size());
-    for (const std::uint64_t netns : namespaces.values())
-        out.putVarUint(netns);
+    putEndpointDictionaries(out, addresses.values(), namespaces.values());
     const std::vector<SocketShape> &shapeValues = shapes.values();
     out.putVarUint(shapeValues.size());
     for (const SocketShape &shape : shapeValues)
@@ -609,16 +587,9 @@ void putSockets(ByteWriter &out, const std::vector<Socket> &sockets)
 
 void getSockets(ByteReader &in, std::vector<Socket> &sockets)
 {
-    const qsizetype addressCount = in.getCount(5);
-    std::vector<IpAddress> addresses;
-    addresses.reserve(std::size_t(addressCount));
-    for (qsizetype i = 0; i < addressCount && in.ok(); ++i)
-        addresses.push_back(in.getAddress());
-    const qsizetype netnsCount = in.getCount(1);
-    std::vector<std::uint64_t> namespaces;
-    namespaces.reserve(std::size_t(netnsCount));
-    for (qsizetype i = 0; i < netnsCount && in.ok(); ++i)
-        namespaces.push_back(in.getVarUint());
+    const EndpointDictionaries dictionaries = getEndpointDictionaries(in);
+    const std::vector<IpAddress> &addresses = dictionaries.addresses;
+    const std::vector<std::uint64_t> &namespaces = dictionaries.namespaces;
 
     const qsizetype shapeCount = in.getCount(minShapeBytes);
     if (!in.ok() || (shapeCount > 0 && (addresses.empty() || namespaces.empty()))) {
