@@ -708,12 +708,35 @@ void SshTransport::pump()
             Qt::QueuedConnection);
         return;
     }
+    takePacketsAfterEof();
     if (ssh_channel_is_closed(m_channel.get()) ||
         (ssh_channel_is_eof(m_channel.get()) && m_exit.reported())) {
         finishRun();
         return;
     }
     endFinishedFollows();
+}
+
+void SshTransport::takePacketsAfterEof()
+{
+    // Once a channel has seen its EOF, libssh's reads of it no longer take packets off the
+    // socket (ssh_channel_poll() skips ssh_handle_packets() when remote_eof is set). When the
+    // exit status and the close come in a later segment than the EOF, and no other channel is
+    // read, they would stay unread: the socket readable, the notifier firing in a loop, and the
+    // run ended by the silence watchdog without its exit status. ssh_channel_get_exit_status()
+    // handles the packets that have arrived; on this non-blocking session it never waits.
+    const auto waitsForExit = [](ssh_channel channel, const ChannelExit &exit) {
+        return channel && ssh_channel_is_eof(channel) && !exit.reported() &&
+               !ssh_channel_is_closed(channel);
+    };
+    ssh_channel waiting = waitsForExit(m_channel.get(), m_exit) ? m_channel.get() : nullptr;
+    for (const std::unique_ptr<Follow> &follow : m_follows) {
+        if (!waiting && follow->step == Follow::Step::Streaming &&
+            waitsForExit(follow->channel.get(), follow->exit))
+            waiting = follow->channel.get();
+    }
+    if (waiting)
+        ssh_channel_get_exit_status(waiting);
 }
 
 SshTransport::Follow *SshTransport::findFollow(int followId) const

@@ -163,6 +163,8 @@ private:
     // One chunk of stdout and stderr of each streaming follow; false when the run ended (or the
     // transport was stopped) inside a handler. *read: whether anything was read.
     bool pumpFollows(std::uint64_t generation, QByteArray &buffer, bool *read);
+    // Handles the packets that arrived after a channel's EOF (its exit status, its close).
+    void takePacketsAfterEof();
     void endFinishedFollows();
     void endFollow(int followId, const QString &reason);
     void releaseFollow(Follow &follow, bool askToEnd);

@@ -401,6 +401,33 @@ TEST_F(Ssh, PasswordLoginAndThePasswordIsNowhereAfterwards)
     EXPECT_GE(files, 5);
 }
 
+// A run's end is seen with its exit status even when the status comes well after the stream's
+// EOF (a probe that closes its output, then exits). libssh no longer takes packets off the
+// socket for a channel past its EOF, so the status and the close used to sit unread, the
+// notifier firing in a loop, until the silence watchdog dropped the host 3 s later with "No
+// data … counts as dropped" instead of the exit status (SshTransport::takePacketsAfterEof()).
+// The flood soaks saw it now and then under load; this makes it happen every time.
+TEST_F(Ssh, ExitStatusLongAfterTheEofIsSeen)
+{
+    TransportRun run(sshSpec(sshd), sshOptions(sshd));
+    run.transport.setScript("printf 'last words\\n' >&2\n"
+                            "exec >&- 2>&-\n"
+                            "sleep 1\n"
+                            "exit 7\n");
+    QElapsedTimer clock;
+    clock.start();
+    run.transport.start();
+    ASSERT_TRUE(waitUntil([&] { return run.ended(); }, 15000));
+    ASSERT_TRUE(run.finished)
+        << run.failure.value_or(run.refusal.value_or(QString())).toStdString();
+    EXPECT_TRUE(run.finished->contains(QStringLiteral("exited with status 7")))
+        << run.finished->toStdString();
+    EXPECT_TRUE(run.finished->contains(QStringLiteral("last words")))
+        << run.finished->toStdString();
+    std::printf("exit status seen %lld ms after the start (the silence watchdog: 3,000 ms)\n",
+                static_cast<long long>(clock.elapsed()));
+}
+
 TEST_F(Ssh, QuotedStringsRoundTripThroughTheRemoteShell)
 {
     const auto canceller = std::make_shared<SshCanceller>();
