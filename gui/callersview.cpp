@@ -147,6 +147,15 @@ CallersView::CallersView(Workbench *workbench, QWidget *parent)
 
 CallersView::~CallersView() = default;
 
+void CallersView::showEvent(QShowEvent *event)
+{
+    // Samples that came while hidden only marked the view: bring it up to date before it is
+    // seen, not at the next tick (which would first show "follows no access log").
+    if (m_dirty)
+        refresh();
+    QWidget::showEvent(event);
+}
+
 qint64 CallersView::spanMs() const
 {
     return m_span->currentData().toLongLong();
@@ -166,7 +175,7 @@ void CallersView::updateSources()
     while (m_source->count() > 1)
         m_source->removeItem(1);
     for (const QString &source : sources)
-        m_source->addItem(safeDisplayText(source, 60), source);
+        m_source->addItem(safeDisplayTextKeepingEnd(source, 60), source);
     m_source->setCurrentIndex(qMax(0, m_source->findData(selected)));
 }
 
@@ -194,10 +203,11 @@ void CallersView::refresh()
     for (const QString &id : sources) {
         const AccessLogStats::SourceSummary summary = stats->summary(id);
         if (!summary.error.isEmpty())
-            problems.append(tr("%1: %2").arg(safeDisplayText(id, 60), summary.error));
+            problems.append(tr("%1: %2").arg(safeDisplayTextKeepingEnd(id, 60), summary.error));
         else if (summary.rejected > 0)
             problems.append(tr("%1: %2 of %3 lines did not match the format and were skipped")
-                                .arg(safeDisplayText(id, 60), locale.toString(summary.rejected),
+                                .arg(safeDisplayTextKeepingEnd(id, 60),
+                                     locale.toString(summary.rejected),
                                      locale.toString(summary.rejected + summary.requests)));
     }
     QString summaryText =

@@ -39,6 +39,9 @@ public:
     QLabel *steadyBanner() const { return m_steady; }
     void refreshNow() { refresh(); }
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void refresh();
     void updateSources();

@@ -32,13 +32,15 @@ namespace twbench {
 namespace {
 
 // A log's name in the legend: its last two path parts ("…/api/access.log") tell the logs of
-// one host apart where the start of the path ("/var/log/nginx/…") is the same for all.
+// one host apart where the start of the path ("/var/log/nginx/…") is the same for all. A long
+// one is cut in the middle: the file's own name stays.
 QString logLabel(const QString &sourceId)
 {
     const QStringList parts = sourceId.split(u'/', Qt::SkipEmptyParts);
     if (sourceId.startsWith(u'/') && parts.size() > 2)
-        return safeDisplayText(QStringLiteral("…/") + parts.mid(parts.size() - 2).join(u'/'), 60);
-    return safeDisplayText(sourceId, 60);
+        return safeDisplayTextKeepingEnd(
+            QStringLiteral("…/") + parts.mid(parts.size() - 2).join(u'/'), 60);
+    return safeDisplayTextKeepingEnd(sourceId, 60);
 }
 
 using Metric = Timeline::Metric;

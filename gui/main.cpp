@@ -2,6 +2,7 @@
 #include "gui/cli/commandline.h"
 #include "gui/language.h"
 #include "gui/mainwindow.h"
+#include "gui/processhardening.h"
 #include "gui/workbench.h"
 
 #include "remote/hoststore.h"
@@ -27,6 +28,8 @@ void setUpApplication()
 
 int main(int argc, char **argv)
 {
+    // Before anything reads a password: no core dump may ever carry one to disk.
+    twbench::refuseCoreDumps();
     // `twbench diagnose …` and the other subcommands: headless, no display needed, no widget.
     // `twbench report …` draws the charts and graphs with the real widgets: a QApplication, on
     // the offscreen platform unless one was chosen, so it runs without a display too.

@@ -10,6 +10,7 @@
 #include <QJsonValue>
 
 #include <cmath>
+#include <limits>
 
 namespace twbench {
 
@@ -691,6 +692,29 @@ QString safeDisplayText(const QString &text, qsizetype maxChars)
         }
     }
     return out;
+}
+
+QString safeDisplayTextKeepingEnd(const QString &text, qsizetype maxChars)
+{
+    const qsizetype tailChars = maxChars / 2;
+    if (text.size() <= maxChars) {
+        const QString whole = safeDisplayText(text, std::numeric_limits<qsizetype>::max());
+        if (whole.size() <= maxChars)
+            return whole;
+    }
+    // The head ends with its own ellipsis when cut; the tail is escaped from the text's last
+    // maxChars characters and cut from the left (an escape there may lose its start: it is
+    // still plain ASCII, never the raw character).
+    QString head =
+        safeDisplayText(text.first(qMin(text.size(), maxChars)), maxChars - tailChars - 1);
+    if (!head.endsWith(QChar(0x2026)))
+        head += QChar(0x2026);
+    QString tail = safeDisplayText(text.last(qMin(text.size(), maxChars)),
+                                   std::numeric_limits<qsizetype>::max());
+    tail = tail.last(qMin(tail.size(), tailChars));
+    if (!tail.isEmpty() && tail.front().isLowSurrogate())
+        tail.remove(0, 1);
+    return head + tail;
 }
 
 } // namespace twbench

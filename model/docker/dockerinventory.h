@@ -163,5 +163,8 @@ Parsed<std::vector<ContainerNamespace>> parseContainerNamespaces(QByteArrayView 
 // `maxChars` with an ellipsis, so a hostile name can neither reorder nor hide what is next to
 // it, nor grow a label without bound.
 QString safeDisplayText(const QString &text, qsizetype maxChars = 80);
+// The same, cut in the middle rather than at the end: for paths and other names whose end
+// tells them apart ("…/api/access.log"). Reads at most 2 × maxChars characters of `text`.
+QString safeDisplayTextKeepingEnd(const QString &text, qsizetype maxChars = 80);
 
 } // namespace twbench

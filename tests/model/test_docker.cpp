@@ -245,6 +245,38 @@ TEST(DockerInspect, HostileStringsAreStoredAsGivenAndShownEscaped)
     EXPECT_EQ(safeDisplayText(c.name), c.name);
 }
 
+TEST(SafeDisplayText, KeepingEndCutsTheMiddleAndStillEscapes)
+{
+    // Short: escaped, not cut.
+    EXPECT_EQ(safeDisplayTextKeepingEnd(QStringLiteral("/var/log/a\x1b.log"), 60),
+              QStringLiteral("/var/log/a\\x1b.log"));
+    // Long: the start and the file's own name stay, the middle goes.
+    const QString path =
+        QStringLiteral("/srv/") + QString(500, u'd') + QStringLiteral("/access.log");
+    const QString shown = safeDisplayTextKeepingEnd(path, 60);
+    EXPECT_LE(shown.size(), 61);
+    EXPECT_TRUE(shown.startsWith(QStringLiteral("/srv/d"))) << shown.toStdString();
+    EXPECT_TRUE(shown.endsWith(QStringLiteral("d/access.log"))) << shown.toStdString();
+    EXPECT_TRUE(shown.contains(QChar(0x2026)));
+    // Hostile characters at either end are escaped, wherever the cut falls; a megabyte reads
+    // only its ends.
+    const QString hostile = QString(QChar(0x202e)) + QString(1 << 20, QChar(0x1b)) +
+                            QStringLiteral("\r\n") + QChar(0x200b) + QStringLiteral("x.log");
+    const QString cut = safeDisplayTextKeepingEnd(hostile, 60);
+    EXPECT_LE(cut.size(), 80);
+    EXPECT_TRUE(cut.startsWith(QStringLiteral("\\u{202e}\\x1b"))) << cut.toStdString();
+    EXPECT_TRUE(cut.endsWith(QStringLiteral("\\x0d\\x0a\\u{200b}x.log"))) << cut.toStdString();
+    for (const QChar c : cut)
+        EXPECT_TRUE(c.unicode() >= 0x20 && c.category() != QChar::Other_Format) << int(c.unicode());
+    // A surrogate pair at the cut is never split into a lone half.
+    QString emoji;
+    for (int i = 0; i < 100; ++i)
+        emoji += QString::fromUcs4(U"\U0001F600");
+    const QString emojiCut = safeDisplayTextKeepingEnd(emoji, 41);
+    EXPECT_FALSE(emojiCut.back().isHighSurrogate());
+    EXPECT_FALSE(emojiCut.at(emojiCut.indexOf(QChar(0x2026)) + 1).isLowSurrogate());
+}
+
 TEST(DockerInspect, OneMegabyteNameIsStoredAndElidedForDisplay)
 {
     const QByteArray huge(1024 * 1024, 'A');
