@@ -440,6 +440,8 @@ TEST_F(HostileContentTest, EveryShownTextIsEscapedBoundedAndNothingRuns)
         if (offending > 20)
             break;
     }
+    std::printf("%lld shown texts read (cells, tooltips, labels, painted text); %d offending\n",
+                static_cast<long long>(shown.size()), offending);
     // The hostile texts are shown, escaped, rather than hidden: the operator sees what is there.
     EXPECT_TRUE(sawShellName) << "the shell-metacharacter container is shown nowhere";
     EXPECT_TRUE(sawAnsiName) << "the ANSI container is not shown escaped anywhere";
