@@ -38,6 +38,9 @@ QStringList ProbeParameters::arguments(Privilege privilege) const
     case TableSource::Proc:
         source = QStringLiteral("proc");
         break;
+    case TableSource::Fold:
+        source = QStringLiteral("fold");
+        break;
     }
     QString how;
     switch (privilege) {

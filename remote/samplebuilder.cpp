@@ -21,6 +21,9 @@ enum class SectionKind : std::uint8_t {
     Ss,
     ProcTcp,
     ProcTcp6,
+    ProcTcpTimeWaits, // the probe's fold of proc_tcp's TIME_WAIT lines
+    ProcTcp6TimeWaits,
+    SsListeners, // the fold's listeners with their processes (ss state listening), as root
     DockerContainers,
     DockerNetworks,
     CgroupCpu,
@@ -45,6 +48,12 @@ SectionKind kindOf(QByteArrayView name)
         return SectionKind::ProcTcp;
     if (name == "proc_tcp6")
         return SectionKind::ProcTcp6;
+    if (name == "proc_tcp_tw")
+        return SectionKind::ProcTcpTimeWaits;
+    if (name == "proc_tcp6_tw")
+        return SectionKind::ProcTcp6TimeWaits;
+    if (name == "ss_listeners")
+        return SectionKind::SsListeners;
     if (name == "docker_containers")
         return SectionKind::DockerContainers;
     if (name == "docker_networks")
@@ -64,7 +73,9 @@ SectionKind kindOf(QByteArrayView name)
 
 bool isTable(SectionKind kind)
 {
-    return kind == SectionKind::Ss || kind == SectionKind::ProcTcp || kind == SectionKind::ProcTcp6;
+    return kind == SectionKind::Ss || kind == SectionKind::ProcTcp ||
+           kind == SectionKind::ProcTcp6 || kind == SectionKind::ProcTcpTimeWaits ||
+           kind == SectionKind::ProcTcp6TimeWaits;
 }
 
 // Sections whose @@error lines say something this builder reports in its own words.
@@ -140,7 +151,8 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
     bool tableIncomplete = false;
     bool endiannessIssued = false;
 
-    // Docker and namespaces, put together after the loop.
+    // The listeners' processes, docker and namespaces: put together after the loop.
+    const ProbeSection *ssListeners = nullptr;
     const ProbeSection *dockerContainers = nullptr;
     const ProbeSection *dockerNetworks = nullptr;
     const ProbeSection *containerNs = nullptr;
@@ -181,9 +193,14 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
             break;
         case SectionKind::ProcTcp:
         case SectionKind::ProcTcp6:
+        case SectionKind::ProcTcpTimeWaits:
+        case SectionKind::ProcTcp6TimeWaits:
         case SectionKind::NsTcp:
         case SectionKind::NsTcp6: {
-            const bool host = kind == SectionKind::ProcTcp || kind == SectionKind::ProcTcp6;
+            const bool folded =
+                kind == SectionKind::ProcTcpTimeWaits || kind == SectionKind::ProcTcp6TimeWaits;
+            const bool host =
+                folded || kind == SectionKind::ProcTcp || kind == SectionKind::ProcTcp6;
             if (host && !hasTable)
                 table->source = SocketSource::ProcNetTcp;
             if (!little && !endiannessIssued) {
@@ -192,9 +209,18 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
                                     "little-endian"));
                 endiannessIssued = true;
             }
-            const AddressFamily family = kind == SectionKind::ProcTcp || kind == SectionKind::NsTcp
+            const AddressFamily family = kind == SectionKind::ProcTcp ||
+                                                 kind == SectionKind::NsTcp ||
+                                                 kind == SectionKind::ProcTcpTimeWaits
                                              ? AddressFamily::V4
                                              : AddressFamily::V6;
+            if (folded) {
+                // The host's sockets are the table's first: a TIME_WAIT that the same read also
+                // listed unfolded (it changed state between two reads) is dropped against them.
+                report = parseProcNetTcpTimeWaits(section.body, family, endianness, netns,
+                                                  table->sockets, 0);
+                break;
+            }
             if (host) {
                 report = parseProcNetTcp(section.body, family, endianness, netns, table->sockets);
                 break;
@@ -215,6 +241,9 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
             report = parseProcNetTcp(section.body, family, endianness, inode, namespaceSockets);
             break;
         }
+        case SectionKind::SsListeners:
+            ssListeners = &section;
+            break;
         case SectionKind::DockerContainers:
             dockerContainers = &section;
             break;
@@ -280,6 +309,16 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         if (unseen > 0)
             addIssue(QStringLiteral("container_ns"), unseenContainersText(unseen));
         sample->namespaces = std::move(map);
+    }
+
+    // Not a part of the table: without it the fold's listeners are only unnamed, as they are
+    // without root, so a failed ss is an issue and the table stands. Only the host's sockets
+    // are in the table yet (the containers' join below), and only they are in ss's namespace.
+    if (ssListeners && hasTable && !tableIncomplete) {
+        const ParseReport report =
+            parseSsListeners(ssListeners->body, netns, table->sockets, 0, table->processNames);
+        if (!report.ok())
+            addIssue(QStringLiteral("ss_listeners"), report.summary());
     }
 
     if (hasTable && tableIncomplete) {

@@ -23,6 +23,11 @@ namespace twbench {
 // with Socket::netns = the namespace's inode (the host's own keep the hello's netns, which
 // Attribution treats as the host's). A namespace that could not be read is left out of the
 // table, listed in NamespaceMap::unreadable and explained in a SourceIssue.
+//
+// Processes: as root, an ss table names each host socket's process (ss -p). A folded table has
+// no such column: its ss_listeners section (ss of the listeners alone) gives its LISTEN sockets
+// theirs, by local endpoint (parseSsListeners), so the services keep their names; the
+// connections stay without.
 class SampleBuilder final
 {
     Q_DECLARE_TR_FUNCTIONS(SampleBuilder)

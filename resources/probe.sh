@@ -13,7 +13,10 @@
 #   TABLE_SEC      TWBENCH_TABLE_INTERVAL     socket table every N s at least (default 2),
 #                                             +1 s per 10,000 TCP sockets (inuse + tw)
 #   MAX_SAMPLES    TWBENCH_MAX_SAMPLES        stop after N samples; 0 = run until killed
-#   TABLE_SOURCE   TWBENCH_TABLE_SOURCE       auto | ss | proc (default auto: ss when present)
+#   TABLE_SOURCE   TWBENCH_TABLE_SOURCE       auto | ss | proc | fold (default auto: ss when
+#                                             present, fold from 10,000 TCP sockets); fold:
+#                                             /proc/net/tcp{,6} with the TIME_WAIT lines
+#                                             folded by awk (see fold_program)
 #   TABLE_MAX_SEC  TWBENCH_TABLE_MAX_INTERVAL cap of the stretched table interval (default 30)
 #   DOCKER_SEC     TWBENCH_DOCKER_INTERVAL    docker inventory every N s (default 10; 0 = never)
 #   PRIVILEGE      TWBENCH_PRIVILEGE          user | sudo | sudo-failed: how the caller started
@@ -38,7 +41,23 @@
 #   @@end SEQ
 #
 # Sections: sockstat, snmp, netstat, stat (every sample); ss (`ss -Htan`, or `ss -Htanp` when
-# uid=0 or privilege=sudo), or proc_tcp and proc_tcp6 (table samples); docker_containers and docker_networks (docker samples: `inspect` of `ps -q
+# uid=0 or privilege=sudo), or proc_tcp and proc_tcp6 (table samples), which with the fold hold
+# every line but the TIME_WAIT ones, each followed by:
+#   @@section proc_tcp_tw         the TIME_WAIT lines of proc_tcp (proc_tcp6_tw: of proc_tcp6),
+#                                 folded: "LOCAL REMOTE PORTS" in the kernel's hex, where one of
+#                                 LOCAL and REMOTE has the port "*" and PORTS is the run of
+#                                 4-digit hex ports that fill it, one TIME_WAIT socket each. The
+#                                 kernel prints a TIME_WAIT line with zero queues, uid and inode,
+#                                 so nothing that the table keeps is lost: 4 bytes a socket
+#                                 instead of 150;
+# after the fold, when the probe would have run `ss -Htanp` (uid=0 or privilege=sudo) and ss is
+# there:
+#   @@section ss_listeners        `ss -Htnp state listening` (without -H, and with its header,
+#                                 where -H is unknown): the listening sockets alone, with their
+#                                 processes, for the names the fold has no column for. ss leaves
+#                                 out the State column when it lists one state: "0 511
+#                                 0.0.0.0:80 0.0.0.0:* users:((\"nginx\",pid=1234,fd=6),…)";
+# docker_containers and docker_networks (docker samples: `inspect` of `ps -q
 # --no-trunc`, `network inspect` of `network ls -q`, stderr folded in, so the CLI's complaint
 # arrives as the section's text); on every sample once docker has answered:
 #   @@section cgroup_cpu          "<container id> <CPU microseconds> <how found>" per running
@@ -141,6 +160,7 @@ emit_sockstat() {
     fi
     while IFS= read -r line || [ -n "$line" ]; do
         printf '%s\n' "$line"
+        # shellcheck disable=SC2086 # split on purpose: its words are the arguments (set -f)
         case $line in
         'TCP: '*) count_tcp_load $line ;;
         esac
@@ -175,8 +195,143 @@ emit_big_file() {
     [ "$status" -eq 0 ] || printf '@@error %s cat exited with status %s\n' "$1" "$status"
 }
 
+# The fold: one awk over /proc/net/tcp and tcp6 (one process for both) copies every line but
+# the TIME_WAIT ones (state 06), and gathers those by what they share: a TIME_WAIT on the
+# server's side shares its local endpoint and remote address with the others from that client
+# (only the client's port differs), one on the client's side its local address and remote
+# endpoint. Each group is printed after its file's other lines as "LOCAL REMOTE PORTS" lines of
+# at most 128 ports (an awk string grown a port at a time is copied each time: short runs keep
+# that linear). The first socket of a group picks its side: the server's when its local port
+# listens (the kernel lists listeners first) or is the lower port, else the client's; either
+# way the other candidate is remembered, so a group that the rule split (a service that
+# stopped listening, on a high port) joins it from its second socket on. Which side is folded
+# only decides how well it folds: every socket comes back. Columns are taken by offset from
+# the slot's ':' (the kernel prints them at fixed width; the reader checks every field). No
+# comparison uses '>', so no line of this file can be taken for a redirection, and it only
+# prints: no getline, system() or output to a file or pipe.
+# shellcheck disable=SC2016 # an awk program: its $0 and $names are awk's, not the shell's
+fold_program='
+FNR == 1 {
+    if (NR != 1)
+        flush()
+    # Operands set these for the next file: flush() prints the previous file with its own.
+    name = section
+    w = width
+    print "@@section " name
+}
+{
+    at = index($0, ":") + 2
+    state = substr($0, at + 2 * w + 12, 2)
+    if (state != "06") {
+        if (state == "0A")
+            listening[substr($0, at + w + 1, 4)] = 1
+        print
+        next
+    }
+    a = substr($0, at, 2 * w + 6)
+    if (a in remotes) {
+        v = remotes[a] substr($0, at + 2 * w + 7, 4)
+        if (length(v) == 512) {
+            full[runs++] = a ":* " v
+            v = ""
+        }
+        remotes[a] = v
+        next
+    }
+    b = substr($0, at, w) substr($0, at + w + 6, w + 5)
+    if (b in locals) {
+        v = locals[b] substr($0, at + w + 1, 4)
+        if (length(v) == 512) {
+            full[runs++] = substr(b, 1, w) ":* " substr(b, w + 1) " " v
+            v = ""
+        }
+        locals[b] = v
+        next
+    }
+    lport = substr($0, at + w + 1, 4)
+    rport = substr($0, at + 2 * w + 7, 4)
+    if (a in seen) {
+        remotes[a] = rport
+    } else if (b in seen) {
+        locals[b] = lport
+    } else if (lport in listening || lport < rport) {
+        remotes[a] = rport
+        seen[b] = 1
+    } else {
+        locals[b] = lport
+        seen[a] = 1
+    }
+}
+END {
+    if (NR != 0)
+        flush()
+}
+function flush(  i, key) {
+    print "@@section " name "_tw"
+    for (i = 0; i < runs; i++)
+        print full[i]
+    for (key in remotes)
+        if (remotes[key] != "")
+            print key ":* " remotes[key]
+    for (key in locals)
+        if (locals[key] != "")
+            print substr(key, 1, w) ":* " substr(key, w + 1) " " locals[key]
+    runs = 0
+    split("", full)
+    split("", remotes)
+    split("", locals)
+    split("", seen)
+    split("", listening)
+}'
+
+# Sections proc_tcp, proc_tcp_tw, proc_tcp6, proc_tcp6_tw (see the fold above).
+emit_folded_tables() {
+    if [ ! -r /proc/net/tcp ]; then
+        printf '@@section proc_tcp\n@@error proc_tcp cannot read /proc/net/tcp\n'
+        return
+    fi
+    # Operands "width=… section=…" set those before the file after them is read.
+    if [ -r /proc/net/tcp6 ]; then
+        awk "$fold_program" width=8 section=proc_tcp /proc/net/tcp \
+            width=32 section=proc_tcp6 /proc/net/tcp6
+    else
+        awk "$fold_program" width=8 section=proc_tcp /proc/net/tcp
+    fi
+    status=$?
+    [ "$status" -eq 0 ] || printf '@@error proc_tcp awk exited with status %s\n' "$status"
+    if [ -e /proc/net/tcp6 ] && [ ! -r /proc/net/tcp6 ]; then
+        printf '@@section proc_tcp6\n@@error proc_tcp6 cannot read /proc/net/tcp6\n'
+    fi
+}
+
+# The fold has no process column, and ss -p would name the processes only by walking the whole
+# table. Asked for the one state LISTEN, the kernel dumps the listeners and skips the table
+# (ss -l asks for CLOSE as well, which walks every TIME_WAIT: 17 ms instead of 3 at 80,000), so
+# what is left is the walk of every process's /proc/<pid>/fd that -p always costs, and a line
+# per listener. The listeners' processes name the services, and through their endpoints the
+# connections they serve; the other sockets of the fold stay without a process.
+emit_listeners() {
+    printf '@@section ss_listeners\n'
+    if [ "$listeners_mode" = ss_h ]; then
+        ss -Htnp state listening
+    else
+        ss -tnp state listening
+    fi
+    status=$?
+    [ "$status" -eq 0 ] || printf '@@error ss_listeners ss exited with status %s\n' "$status"
+}
+
+# Auto reads big tables folded: from this many TCP sockets (inuse + tw, as sockstat says just
+# before the table) the fold costs less server CPU than ss and ships about 1/25 of its bytes
+# (bench/remote/remote_cost.cpp measures both); below it, ss, whose -p names processes as root.
+fold_min=10000
+
 emit_table() {
-    case $table_mode in
+    mode=$table_mode
+    if [ "$auto_fold" = 1 ] && [ "$tcp_load" -ge "$fold_min" ]; then
+        mode='fold'
+    fi
+    case $mode in
     ss_h | ss_plain)
         printf '@@section ss\n'
         if [ "$table_mode" = ss_h ]; then
@@ -186,6 +341,10 @@ emit_table() {
         fi
         status=$?
         [ "$status" -eq 0 ] || printf '@@error ss ss exited with status %s\n' "$status"
+        ;;
+    fold)
+        emit_folded_tables
+        [ -z "$listeners_mode" ] || emit_listeners
         ;;
     *)
         emit_big_file proc_tcp /proc/net/tcp
@@ -507,23 +666,36 @@ emit_ns_file() {
 # ss -HV prints the version when -H is known and fails on older iproute2 (before 4.15): a cheap
 # way to learn whether headers can be turned off, without walking the table. Its output is
 # captured and thrown away rather than sent to /dev/null, which would be a write open.
+# Sets ss_mode: ss_h, or ss_plain (with a header line, which the reader skips).
+learn_ss_mode() {
+    # shellcheck disable=SC2034 # captured only to be thrown away (see above)
+    if ss_version=$(ss -HV 2>&1); then
+        ss_mode=ss_h
+    else
+        ss_mode=ss_plain
+    fi
+}
 has_ss=0
 case $(command -v ss) in /*) has_ss=1 ;; esac
+# POSIX awk is on every system the probe knows; without it, the plain file.
+has_awk=0
+case $(command -v awk) in ?*) has_awk=1 ;; esac
 table_mode=proc
+auto_fold=0
 case $table_source in
 proc) ;;
+fold) [ "$has_awk" = 0 ] || table_mode='fold' ;;
 *)
     if [ "$has_ss" = 1 ] || [ "$table_source" = ss ]; then
-        if ss_version=$(ss -HV 2>&1); then
-            table_mode=ss_h
-        else
-            table_mode=ss_plain
-        fi
+        learn_ss_mode
+        table_mode=$ss_mode
     fi
+    # Any other word is auto: big tables folded (emit_table).
+    [ "$table_source" = ss ] || [ "$has_awk" = 0 ] || auto_fold=1
     ;;
 esac
 uses_ss=0
-[ "$table_mode" = proc ] || uses_ss=1
+case $table_mode in ss_h | ss_plain) uses_ss=1 ;; esac
 
 # od shows the two bytes "ab" as one native 16-bit word: 6261 on little-endian machines.
 endian=unknown
@@ -557,9 +729,23 @@ ss_processes=
 if [ "$uid" = 0 ] || [ "$privilege" = 'sudo' ]; then
     ss_processes=p
 fi
+# Where the fold may be used (fold, or auto with awk) and -p would have named processes: ss of
+# the listeners (emit_listeners), with -H where this ss knows it. No ss: nothing is said.
+listeners_mode=
+if [ -n "$ss_processes" ] && [ "$has_ss" = 1 ] &&
+    { [ "$table_mode" = fold ] || [ "$auto_fold" = 1 ]; }; then
+    case $table_mode in
+    ss_h | ss_plain) listeners_mode=$table_mode ;;
+    *)
+        learn_ss_mode
+        listeners_mode=$ss_mode
+        ;;
+    esac
+fi
 
 table_mode_name=proc
 case $table_mode in
+fold) table_mode_name='fold' ;;
 ss_h) table_mode_name=ss-H ;;
 ss_plain) table_mode_name=ss ;;
 esac

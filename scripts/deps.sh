@@ -15,7 +15,7 @@ build_packages=(
     iproute2 procps
 )
 test_packages=(
-    libgtest-dev libgmock-dev libbenchmark-dev
+    libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
     net-tools dash busybox devscripts strace openssh-server openssh-client passwd nginx-light
     xvfb xauth poppler-utils
     dbus-daemon gnome-keyring

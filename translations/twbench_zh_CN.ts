@@ -268,6 +268,14 @@
         <translation>远端地址无效（应为十六进制 IPv6 地址）</translation>
     </message>
     <message>
+        <source>expected exactly one endpoint with the port &quot;*&quot;</source>
+        <translation>应有且仅有一个端点的端口为“*”</translation>
+    </message>
+    <message>
+        <source>bad port list (expected 4-digit hex ports)</source>
+        <translation>端口列表无效（应为 4 位十六进制端口）</translation>
+    </message>
+    <message>
         <source>bad state code</source>
         <translation>状态码无效</translation>
     </message>

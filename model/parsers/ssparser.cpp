@@ -4,6 +4,7 @@
 #include "textscan.h"
 
 #include <QCoreApplication>
+#include <QHash>
 
 #include <algorithm>
 #include <cstring>
@@ -246,6 +247,60 @@ ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket
     const auto repeats = qsizetype(removeRepeatedSockets(out, firstIndex));
     report.duplicates += repeats;
     report.linesUsed -= repeats;
+    return report;
+}
+
+ParseReport parseSsListeners(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &table,
+                             std::size_t from, ProcessNames &processNames)
+{
+    // The lines get back the state ss left out, so the one reader of ss lines reads them; the
+    // header gets a "State" before it, which makes it the header parseSs skips. Line for line,
+    // so a rejected line keeps its number.
+    QByteArray withState;
+    withState.reserve(text.size() + text.size() / 8 + 16);
+    LineReader lines(text);
+    QByteArrayView line;
+    while (lines.next(line)) {
+        const char *p = line.data();
+        const QByteArrayView first = nextToken(p, line.data() + line.size());
+        if (!first.isEmpty() && isDigit(first[0]))
+            withState += "LISTEN ";
+        else if (is(first, "Recv-Q"))
+            withState += "State ";
+        withState += line;
+        withState += '\n';
+    }
+    std::vector<Socket> listeners;
+    ProcessNames names;
+    ParseReport report = parseSs(withState, netns, listeners, &names);
+    // Every listener's endpoint, those ss saw no process for included: such a line still says
+    // that the endpoint is there, so the wildcard rule below must not name it after another.
+    QHash<Endpoint, std::uint32_t> pidOf;
+    pidOf.reserve(qsizetype(listeners.size()));
+    for (const Socket &listener : listeners) {
+        if (listener.state != TcpState::Listen) {
+            --report.linesUsed;
+            ++report.linesSkipped;
+            continue;
+        }
+        if (!pidOf.contains(listener.local))
+            pidOf.insert(listener.local, listener.pid);
+    }
+    if (pidOf.isEmpty())
+        return report;
+    for (std::size_t i = from; i < table.size(); ++i) {
+        Socket &socket = table[i];
+        if (socket.state != TcpState::Listen || socket.pid != 0 || socket.netns != netns)
+            continue;
+        auto it = pidOf.constFind(socket.local);
+        if (it == pidOf.cend() && socket.local.isWildcard() && socket.local.address.isV4())
+            it = pidOf.constFind(Endpoint{IpAddress(), socket.local.port});
+        if (it == pidOf.cend() || *it == 0)
+            continue;
+        socket.pid = *it;
+        if (!processNames.contains(socket.pid))
+            processNames.insert(socket.pid, names.value(socket.pid));
+    }
     return report;
 }
 

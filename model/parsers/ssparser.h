@@ -20,4 +20,21 @@ namespace twbench {
 ParseReport parseSs(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &out,
                     ProcessNames *processNames = nullptr);
 
+// Names the processes of the listeners of a table read without a process column (the probe's
+// fold of /proc/net/tcp) from the probe's ss_listeners section, `ss -Htnp state listening`: the
+// lines of `ss -Htanp` without their State column, which ss leaves out when it lists one state
+// (a line that has it is read too, and `ss -tnp`'s "Recv-Q …" header is skipped). Each LISTEN
+// socket of table[from..] in namespace `netns` that has no process yet takes the first process
+// of the line with its local endpoint, and its name goes into `processNames` once per pid: what
+// `ss -Htanp` gives the same socket. Of several lines with one endpoint (SO_REUSEPORT) the first
+// counts, as the table keeps the first of repeated 4-tuples. A 0.0.0.0 listener with no line of
+// its own takes the line of [::] on its port: an older ss prints both wildcards as "*", which
+// reads as [::] (and a dual-stack [::] and a 0.0.0.0 listener cannot share a port). A line
+// without a process column names nothing; a line in another state than LISTEN is skipped. The
+// other sockets are left as they are: a connection's process is not its listener's (a worker,
+// or whoever the descriptor was passed to), and TIME_WAIT has none. Rejected lines are quoted
+// with the state that was put in front of them.
+ParseReport parseSsListeners(QByteArrayView text, std::uint64_t netns, std::vector<Socket> &table,
+                             std::size_t from, ProcessNames &processNames);
+
 } // namespace twbench

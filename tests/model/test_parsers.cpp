@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 using namespace twbench;
 
@@ -499,6 +500,137 @@ TEST(ProcNetTcp, DuplicatesAreFoundAmongManySockets)
     EXPECT_EQ(sockets.back().local.port, 22999);
 }
 
+// ---- the probe's fold of TIME_WAIT lines -------------------------------------------------------
+
+// A TIME_WAIT line as the kernel prints one (get_timewait4_sock): zero queues, uid and inode.
+QByteArray timeWaitLine(const QByteArray &local, const QByteArray &remote)
+{
+    return "   7: " + local + ' ' + remote +
+           " 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000\n";
+}
+
+// Everything a socket carries, to compare the two ways of reading one.
+using FullRow = std::tuple<Endpoint, Endpoint, TcpState, std::uint32_t, std::uint32_t, std::int64_t,
+                           std::uint64_t, std::uint64_t>;
+
+std::vector<FullRow> fullRows(const std::vector<Socket> &sockets)
+{
+    std::vector<FullRow> rows;
+    for (const Socket &s : sockets)
+        rows.emplace_back(s.local, s.remote, s.state, s.sendQueue, s.receiveQueue, s.uid, s.inode,
+                          s.netns);
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+TEST(ProcNetTcpTimeWaits, GiveTheSocketsOfTheLinesUnfolded)
+{
+    // The server's side (remote ports listed) and the client's side (local ports listed).
+    const QByteArray unfolded = timeWaitLine("0100007F:1F90", "0200000A:C350") +
+                                timeWaitLine("0100007F:1F90", "0200000A:C351") +
+                                timeWaitLine("0100007F:1F90", "0300000A:1000") +
+                                timeWaitLine("0500000A:8000", "0600000A:0050") +
+                                timeWaitLine("0500000A:FFFF", "0600000A:0050");
+    const QByteArray folded = "0100007F:1F90 0200000A:* C350C351\n"
+                              "0100007F:1F90 0300000A:* 1000\n"
+                              "0500000A:* 0600000A:0050 8000FFFF\n";
+    std::vector<Socket> expected;
+    ASSERT_TRUE(parseProcNetTcp(unfolded, AddressFamily::V4, Endianness::Little, 9, expected).ok());
+    std::vector<Socket> sockets;
+    const ParseReport report =
+        parseProcNetTcpTimeWaits(folded, AddressFamily::V4, Endianness::Little, 9, sockets, 0);
+    EXPECT_TRUE(report.ok()) << report.summary().toStdString();
+    EXPECT_EQ(report.linesRead, 3);
+    EXPECT_EQ(report.linesUsed, 3);
+    ASSERT_EQ(sockets.size(), 5u);
+    EXPECT_EQ(fullRows(sockets), fullRows(expected));
+    EXPECT_EQ(sockets.front().local, endpoint("127.0.0.1", 8080));
+    EXPECT_EQ(sockets.front().remote, endpoint("10.0.0.2", 50000));
+    EXPECT_EQ(sockets.back().local, endpoint("10.0.0.5", 65535));
+    EXPECT_EQ(sockets.back().remote, endpoint("10.0.0.6", 80));
+}
+
+TEST(ProcNetTcpTimeWaits, DecodeTcp6MappedAddressesAndBigEndianWords)
+{
+    const QByteArray v6 = "00000000000000000000000001000000:0050 "
+                          "0000000000000000FFFF00000200000A:* C350C351\n";
+    std::vector<Socket> sockets;
+    EXPECT_TRUE(
+        parseProcNetTcpTimeWaits(v6, AddressFamily::V6, Endianness::Little, 0, sockets, 0).ok());
+    ASSERT_EQ(sockets.size(), 2u);
+    EXPECT_EQ(sockets[0].local, endpoint("::1", 80));
+    EXPECT_EQ(sockets[1].remote, endpoint("10.0.0.2", 50001)); // mapped: IPv4, as unfolded
+    EXPECT_EQ(sockets[1].state, TcpState::TimeWait);
+
+    std::vector<Socket> big;
+    EXPECT_TRUE(parseProcNetTcpTimeWaits("7F000001:* 0A000002:0050 9C40\n", AddressFamily::V4,
+                                         Endianness::Big, 0, big, 0)
+                    .ok());
+    ASSERT_EQ(big.size(), 1u);
+    EXPECT_EQ(big[0].local, endpoint("127.0.0.1", 40000));
+    EXPECT_EQ(big[0].remote, endpoint("10.0.0.2", 80));
+}
+
+TEST(ProcNetTcpTimeWaits, ABadLineIsRejectedWholeAndTheRestRead)
+{
+    const QByteArray text = "0100007F:1F90 0200000A:* C350\n"     // 1: good
+                            "0100007F:* 0200000A:* C350\n"        // 2: both ports listed
+                            "0100007F:1F90 0200000A:C350 C350\n"  // 3: neither
+                            "0100007F:1F90 0200000A:* C350C\n"    // 4: half a port
+                            "0100007F:1F90 0200000A:* C350C35G\n" // 5: not hex
+                            "0100007F:1F90 0200000A:*\n"          // 6: no ports
+                            "0100007F:1F90 0200000A:* C350 1\n"   // 7: something after them
+                            "0100007F:1F90 02000A:* C351\n"       // 8: short address
+                            "\n"
+                            "0100007F:1F90 0200000A:* C352\n"; // 10: good
+    std::vector<Socket> sockets;
+    const ParseReport report =
+        parseProcNetTcpTimeWaits(text, AddressFamily::V4, Endianness::Little, 0, sockets, 0);
+    EXPECT_EQ(report.linesRead, 9);
+    EXPECT_EQ(report.linesUsed, 2);
+    EXPECT_EQ(report.linesRejected, 7);
+    ASSERT_EQ(report.errors.size(), 7);
+    EXPECT_EQ(report.errors[0].lineNumber, 2);
+    EXPECT_EQ(report.errors[6].lineNumber, 8);
+    ASSERT_EQ(sockets.size(), 2u); // a rejected line adds none of its ports
+    EXPECT_EQ(sockets[0].remote.port, 0xC350);
+    EXPECT_EQ(sockets[1].remote.port, 0xC352);
+
+    // An IPv6 fold read as IPv4 is rejected, not misread.
+    std::vector<Socket> wrongFamily;
+    const ParseReport asV4 = parseProcNetTcpTimeWaits(
+        "00000000000000000000000001000000:0050 00000000000000000000000001000000:* C350\n",
+        AddressFamily::V4, Endianness::Little, 0, wrongFamily, 0);
+    EXPECT_EQ(asV4.linesRejected, 1);
+    EXPECT_TRUE(wrongFamily.empty());
+}
+
+TEST(ProcNetTcpTimeWaits, ASocketAlsoListedUnfoldedIsDroppedAndCounted)
+{
+    // A socket read as FIN_WAIT2 in the unfolded half and as TIME_WAIT in the fold, as when it
+    // changes state between two reads of one dump: the first listing is kept.
+    std::vector<Socket> sockets;
+    ASSERT_TRUE(parseProcNetTcp(procLine("0100007F:1F90", "0200000A:C350", "05"), AddressFamily::V4,
+                                Endianness::Little, 0, sockets)
+                    .ok());
+    const ParseReport report =
+        parseProcNetTcpTimeWaits("0100007F:1F90 0200000A:* C350C351C351\n", AddressFamily::V4,
+                                 Endianness::Little, 0, sockets, 0);
+    EXPECT_EQ(report.duplicates, 2); // sockets: the one listed unfolded, and a repeat
+    EXPECT_EQ(report.linesUsed, 1);
+    ASSERT_EQ(sockets.size(), 2u);
+    EXPECT_EQ(sockets[0].state, TcpState::FinWait2);
+    EXPECT_EQ(sockets[1].remote.port, 0xC351);
+
+    // Before dedupFrom nothing is looked at: another namespace's sockets may share a 4-tuple.
+    std::vector<Socket> other{sockets.front()};
+    EXPECT_EQ(parseProcNetTcpTimeWaits("0100007F:1F90 0200000A:* C350\n", AddressFamily::V4,
+                                       Endianness::Little, 0, other, 1)
+                  .duplicates,
+              0);
+    EXPECT_EQ(other.size(), 2u);
+}
+
 // ---- ss ----------------------------------------------------------------------------------------
 
 TEST(SsParser, ReadsEveryAddressSpelling)
@@ -746,6 +878,141 @@ TEST(SsProcesses, MissingMalformedAndCutShortColumnsKeepTheSocket)
     EXPECT_TRUE(parseSs(longName, 0, sockets, &names).ok());
     ASSERT_EQ(sockets.size(), 1u);
     EXPECT_EQ(sockets[0].pid, 0u);
+}
+
+// ---- ss state listening: the listeners' processes beside a folded table ----------------------
+
+// The probe's ss_listeners section holds the LISTEN lines of `ss -Htanp` (without their State
+// column, which `state listening` leaves out; here with it): merged into the same sockets read
+// without processes (the fold), they give each listener what `ss -Htanp` gives it, and nothing
+// to the others.
+TEST(SsListeners, GiveTheListenersWhatSsPGivesThem)
+{
+    const QByteArray text = readCapture("ss_Htanp.txt");
+    std::vector<Socket> withProcesses;
+    ProcessNames names;
+    ASSERT_TRUE(parseSs(text, 7, withProcesses, &names).ok());
+    QByteArray listenerLines;
+    QByteArray withoutState;
+    for (const QByteArray &line : text.split('\n')) {
+        if (line.startsWith("LISTEN")) {
+            listenerLines += line + '\n';
+            withoutState += line.sliced(6).trimmed() + '\n';
+        }
+    }
+    std::vector<Socket> table = withProcesses;
+    for (Socket &socket : table)
+        socket.pid = 0;
+
+    ProcessNames merged;
+    const ParseReport report = parseSsListeners(listenerLines, 7, table, 0, merged);
+    EXPECT_TRUE(report.ok()) << report.summary().toStdString();
+    expectBalanced(report);
+    EXPECT_EQ(report.linesUsed, 2);
+    ASSERT_EQ(table.size(), withProcesses.size());
+    ProcessNames listenerNames;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (withProcesses[i].state != TcpState::Listen) {
+            EXPECT_EQ(table[i].pid, 0u) << "only listeners are named";
+            continue;
+        }
+        EXPECT_NE(table[i].pid, 0u);
+        EXPECT_EQ(table[i].pid, withProcesses[i].pid);
+        listenerNames.insert(table[i].pid, names.value(table[i].pid));
+    }
+    EXPECT_EQ(merged, listenerNames);
+    EXPECT_EQ(merged.size(), 2); // web-server, q"uo(te
+
+    // As the probe sends them: the same.
+    std::vector<Socket> again = withProcesses;
+    for (Socket &socket : again)
+        socket.pid = 0;
+    ProcessNames mergedAgain;
+    EXPECT_TRUE(parseSsListeners(withoutState, 7, again, 0, mergedAgain).ok());
+    EXPECT_EQ(mergedAgain, merged);
+    for (std::size_t i = 0; i < again.size(); ++i)
+        EXPECT_EQ(again[i].pid, table[i].pid);
+}
+
+TEST(SsListeners, MatchTheLocalEndpointInTheNamespaceOnly)
+{
+    const auto socket = [](TcpState state, Endpoint local, std::uint64_t netns,
+                           std::uint32_t pid = 0) {
+        Socket s;
+        s.state = state;
+        s.local = local;
+        s.netns = netns;
+        s.pid = pid;
+        return s;
+    };
+    const Endpoint any4{IpAddress::fromV4(0), 0};
+    std::vector<Socket> table{
+        socket(TcpState::Listen, endpoint("10.0.0.1", 80), 5),    // before `from`: left alone
+        socket(TcpState::Listen, endpoint("10.0.0.1", 80), 5),    // the line's
+        socket(TcpState::Listen, endpoint("10.0.0.1", 80), 6),    // a container's namespace
+        socket(TcpState::TimeWait, endpoint("10.0.0.1", 80), 5),  // not a listener
+        socket(TcpState::Listen, endpoint("10.0.0.1", 81), 5, 3), // already named
+        socket(TcpState::Listen, endpoint("0.0.0.0", 82), 5),     // an old ss's "*:82"
+        socket(TcpState::Listen, endpoint("::", 82), 5),          // the same line, exactly
+        socket(TcpState::Listen, endpoint("0.0.0.0", 83), 5),     // its own line has no process
+        socket(TcpState::Listen, endpoint("::", 84), 5),          // no line of [::]: not 0.0.0.0's
+        socket(TcpState::Listen, endpoint("10.0.0.1", 85), 5),    // reuseport: the first line
+        socket(TcpState::Listen, endpoint("fe80::1", 86), 5),     // a scope in ss, none in /proc
+        socket(TcpState::Listen, endpoint("10.0.0.2", 80), 5),    // no line at all
+    };
+    for (Socket &s : table)
+        s.remote = s.state == TcpState::Listen ? any4 : endpoint("10.0.0.9", 5000);
+    // `ss -tnp state listening`: its header, and no State column but on the one line that has
+    // it (as `ss -tlnp` prints it) and on the stray ESTAB line.
+    const QByteArray text = "Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+                            "0 511 10.0.0.1:80 0.0.0.0:* users:((\"nginx\",pid=10,fd=6),"
+                            "(\"nginx\",pid=11,fd=6))\n"
+                            "LISTEN 0 511 10.0.0.1:81 0.0.0.0:* users:((\"other\",pid=12,fd=6))\n"
+                            "0 511 *:82 *:* users:((\"old\",pid=13,fd=3))\n"
+                            "0 511 0.0.0.0:83 0.0.0.0:*\n"
+                            "0 511 [::]:83 [::]:* users:((\"v6\",pid=14,fd=3))\n"
+                            "0 511 0.0.0.0:84 0.0.0.0:* users:((\"v4\",pid=15,fd=3))\n"
+                            "0 511 10.0.0.1:85 0.0.0.0:* users:((\"first\",pid=16,fd=3))\n"
+                            "0 511 10.0.0.1:85 0.0.0.0:* users:((\"second\",pid=17,fd=3))\n"
+                            "0 511 [fe80::1]%eth0:86 [::]:* users:((\"link\",pid=18,fd=3))\n"
+                            "ESTAB 0 0 10.0.0.2:80 10.0.0.9:5000 users:((\"stray\",pid=19,fd=3))\n";
+    ProcessNames names{{3, QStringLiteral("kept")}};
+    const ParseReport report = parseSsListeners(text, 5, table, 1, names);
+    EXPECT_TRUE(report.ok()) << report.summary().toStdString();
+    expectBalanced(report);
+    EXPECT_EQ(report.linesSkipped, 2); // the header and the ESTAB line
+    EXPECT_EQ(report.duplicates, 1);   // the second listener of 10.0.0.1:85
+
+    std::vector<std::uint32_t> pids;
+    for (const Socket &s : table)
+        pids.push_back(s.pid);
+    EXPECT_EQ(pids, (std::vector<std::uint32_t>{0, 10, 0, 0, 3, 13, 13, 0, 0, 16, 18, 0}));
+    EXPECT_EQ(names, (ProcessNames{{3, QStringLiteral("kept")},
+                                   {10, QStringLiteral("nginx")},
+                                   {13, QStringLiteral("old")},
+                                   {16, QStringLiteral("first")},
+                                   {18, QStringLiteral("link")}}));
+}
+
+TEST(SsListeners, EmptyAndGarbledTextNamesNothingAndSaysSo)
+{
+    std::vector<Socket> table(1);
+    table[0].state = TcpState::Listen;
+    table[0].local = endpoint("10.0.0.1", 80);
+    ProcessNames names;
+    EXPECT_TRUE(parseSsListeners("", 0, table, 0, names).ok());
+    const ParseReport report = parseSsListeners("0 511 10.0.0.1:80\n"
+                                                "users:((\"nginx\",pid=10,fd=6))\n"
+                                                "Recv-Q\n",
+                                                0, table, 0, names);
+    EXPECT_EQ(report.linesRejected, 2); // a line cut in two is two bad lines
+    ASSERT_EQ(report.errors.size(), 2);
+    EXPECT_EQ(report.errors[0].lineNumber, 1);
+    EXPECT_EQ(report.errors[1].lineNumber, 2);
+    EXPECT_EQ(report.linesSkipped, 1); // a header, however short
+    expectBalanced(report);
+    EXPECT_EQ(table[0].pid, 0u);
+    EXPECT_TRUE(names.isEmpty());
 }
 
 // ---- netstat ----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #include "remotetestutil.h"
 
 #include "lab/timewaitlab.h"
+#include "model/attribution.h"
+#include "model/topologybuilder.h"
 #include "remote/framereader.h"
 #include "remote/localtransport.h"
 #include "remote/samplebuilder.h"
@@ -13,16 +15,24 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
 #include <functional>
+#include <memory>
+#include <netinet/in.h>
 #include <ostream>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 // Readable parameter values in test names and failure messages.
@@ -36,7 +46,20 @@ QT_END_NAMESPACE
 namespace twbench {
 inline void PrintTo(ProbeParameters::TableSource source, std::ostream *os)
 {
-    *os << (source == ProbeParameters::TableSource::Proc ? "proc" : "auto");
+    switch (source) {
+    case ProbeParameters::TableSource::Auto:
+        *os << "auto";
+        break;
+    case ProbeParameters::TableSource::Ss:
+        *os << "ss";
+        break;
+    case ProbeParameters::TableSource::Proc:
+        *os << "proc";
+        break;
+    case ProbeParameters::TableSource::Fold:
+        *os << "fold";
+        break;
+    }
 }
 } // namespace twbench
 
@@ -105,6 +128,15 @@ std::vector<bool> expectedTables(const std::vector<ProbeFrame> &frames, const Pr
         }
     }
     return expected;
+}
+
+// From this many TCP sockets (sockstat's inuse + tw) auto reads the table folded (probe.sh's
+// fold_min).
+constexpr std::int64_t foldMinSockets = 10000;
+
+bool isBigTable(const ProbeFrame &frame)
+{
+    return tcpLoad(frame) >= foldMinSockets;
 }
 
 bool hasTable(const ProbeFrame &frame)
@@ -215,8 +247,8 @@ TEST_P(ProbeUnderShell, GivesCleanSamples)
     const QStringList shell = GetParam();
     if (test::findTool(shell.first()).isEmpty())
         GTEST_SKIP() << shell.first().toStdString() << " is not installed";
-    for (const auto source :
-         {ProbeParameters::TableSource::Auto, ProbeParameters::TableSource::Proc}) {
+    using Source = ProbeParameters::TableSource;
+    for (const auto source : {Source::Auto, Source::Proc, Source::Fold}) {
         const ProbeRun run = runProbe(parameters(1, 1, 2, source), shell, 10000);
         ASSERT_TRUE(run.ended);
         EXPECT_EQ(run.exitCode, 0) << run.detail.toStdString() << run.failure.toStdString();
@@ -224,10 +256,13 @@ TEST_P(ProbeUnderShell, GivesCleanSamples)
         ASSERT_EQ(run.frames.size(), 2u);
         for (const ProbeFrame &frame : run.frames) {
             EXPECT_TRUE(hasTable(frame));
-            EXPECT_EQ(frame.section("proc_tcp") != nullptr,
-                      source == ProbeParameters::TableSource::Proc);
+            // Auto folds a big table: whether this one is depends on what else runs here.
+            const bool folded =
+                source == Source::Fold || (source == Source::Auto && isBigTable(frame));
+            EXPECT_EQ(frame.section("proc_tcp") != nullptr, source == Source::Proc || folded);
+            EXPECT_EQ(frame.section("proc_tcp_tw") != nullptr, folded);
         }
-        EXPECT_EQ(run.hello->field("ss"), source == ProbeParameters::TableSource::Proc ? "0" : "1");
+        EXPECT_EQ(run.hello->field("ss"), source == Source::Auto ? "1" : "0");
         EXPECT_EQ(run.stats.garbageLines, 0u);
         expectCleanSamples(run);
     }
@@ -365,9 +400,9 @@ TEST_P(ProbeSeesTimeWaits, OnTheListeningEndpoint)
     const HostSamplePtr sample = builder.build(run.frames.front());
     EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
     ASSERT_TRUE(sample->table);
-    EXPECT_EQ(sample->table->source, GetParam() == ProbeParameters::TableSource::Proc
-                                         ? SocketSource::ProcNetTcp
-                                         : SocketSource::Ss);
+    const bool fromProc =
+        GetParam() != ProbeParameters::TableSource::Auto || isBigTable(run.frames.front());
+    EXPECT_EQ(sample->table->source, fromProc ? SocketSource::ProcNetTcp : SocketSource::Ss);
 
     const auto serverIp = IpAddress::parse(lab.serverIp());
     ASSERT_TRUE(serverIp);
@@ -393,14 +428,172 @@ TEST_P(ProbeSeesTimeWaits, OnTheListeningEndpoint)
 
 INSTANTIATE_TEST_SUITE_P(TableSources, ProbeSeesTimeWaits,
                          ::testing::Values(ProbeParameters::TableSource::Auto,
-                                           ProbeParameters::TableSource::Proc),
+                                           ProbeParameters::TableSource::Proc,
+                                           ProbeParameters::TableSource::Fold),
                          [](const auto &param) {
-                             return param.param == ProbeParameters::TableSource::Proc ? "proc"
-                                                                                      : "ss";
+                             switch (param.param) {
+                             case ProbeParameters::TableSource::Proc:
+                                 return "proc";
+                             case ProbeParameters::TableSource::Fold:
+                                 return "fold";
+                             default:
+                                 return "auto";
+                             }
                          });
 
-// As root the probe reads the table with `ss -Htanp`: the host's sockets carry their process, and
-// the listener this test holds is this test's process, by its comm (at most 15 bytes).
+namespace {
+
+// The sockets of one sample's table on `subnet` ("127.A.B."), every field of each, sorted.
+using SocketFields = std::tuple<Endpoint, Endpoint, TcpState, std::uint32_t, std::uint32_t,
+                                std::int64_t, std::uint64_t>;
+
+std::vector<SocketFields> socketsOn(const Snapshot &table, const QByteArray &subnet)
+{
+    std::vector<SocketFields> out;
+    for (const Socket &s : table.sockets) {
+        if (s.local.address.toString().startsWith(QLatin1String(subnet)))
+            out.emplace_back(s.local, s.remote, s.state, s.sendQueue, s.receiveQueue, s.uid,
+                             s.inode);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct TableRead
+{
+    HostSamplePtr sample;
+    QByteArray folded; // proc_tcp_tw's body
+};
+
+// "127.A.B." as the kernel prints its addresses' last three bytes in /proc/net/tcp: the u32 in
+// this machine's byte order, "..BBAA7F" on little-endian ones.
+QByteArray procHexOfSubnet(const QByteArray &subnet)
+{
+    const QList<QByteArray> octets = subnet.split('.');
+    char text[8];
+    if (QSysInfo::ByteOrder == QSysInfo::LittleEndian)
+        std::snprintf(text, sizeof text, "%02X%02X%02X", octets.value(2).toUInt(),
+                      octets.value(1).toUInt(), octets.value(0).toUInt());
+    else
+        std::snprintf(text, sizeof text, "%02X%02X%02X", octets.value(0).toUInt(),
+                      octets.value(1).toUInt(), octets.value(2).toUInt());
+    return text;
+}
+
+// The bytes of the folded lines about `subnet`'s sockets (other programs' may be there too).
+qsizetype foldedBytesOf(const QByteArray &folded, const QByteArray &subnet)
+{
+    const QByteArray hex = procHexOfSubnet(subnet);
+    qsizetype bytes = 0;
+    for (const QByteArray &line : folded.split('\n')) {
+        if (line.contains(hex))
+            bytes += line.size() + 1;
+    }
+    return bytes;
+}
+
+TableRead readTable(ProbeParameters::TableSource source)
+{
+    TableRead read;
+    const ProbeRun run = runProbe(parameters(1, 1, 1, source), {}, 15000);
+    if (run.frames.size() != 1u || !run.hello) {
+        ADD_FAILURE() << "no sample: " << run.reason().toStdString() << run.stderrText.constData();
+        return read;
+    }
+    SampleBuilder builder(QStringLiteral("local"));
+    builder.setHello(*run.hello);
+    read.sample = builder.build(run.frames.front());
+    if (const ProbeSection *folded = run.frames.front().section("proc_tcp_tw"))
+        read.folded = folded->body;
+    return read;
+}
+
+// `count` TIME_WAITs on the client's side: the client closes first, from its own port each time,
+// to the server at `server`. Returns how many it made; bounded by count and by 2 s per step.
+int makeClientSideTimeWaits(const QByteArray &clientIp, const sockaddr_in &server, int count)
+{
+    int made = 0;
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0 ||
+        ::bind(listener, reinterpret_cast<const sockaddr *>(&server), sizeof server) != 0 ||
+        ::listen(listener, 512) != 0) {
+        if (listener >= 0)
+            ::close(listener);
+        return 0;
+    }
+    const timeval timeout{2, 0};
+    for (int i = 0; i < count; ++i) {
+        const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        inet_pton(AF_INET, clientIp.constData(), &local.sin_addr);
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        if (::bind(client, reinterpret_cast<const sockaddr *>(&local), sizeof local) != 0 ||
+            ::connect(client, reinterpret_cast<const sockaddr *>(&server), sizeof server) != 0) {
+            ::close(client);
+            break;
+        }
+        const int accepted = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        ::close(client); // the client closes first: its side ends in TIME_WAIT
+        if (accepted < 0)
+            break;
+        setsockopt(accepted, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        char byte = 0;
+        const bool sawEof = ::recv(accepted, &byte, 1, 0) == 0;
+        ::close(accepted);
+        made += sawEof;
+    }
+    ::close(listener);
+    return made;
+}
+
+} // namespace
+
+// The fold is only a shorter spelling of the same table: on real sockets of both sides, it
+// gives every field of every socket that the unfolded file gives, with the service listening
+// and after it stopped (when the rule that picks the side to fold has no listener to go by).
+TEST(Probe, FoldGivesTheSocketsOfTheFileInAFewBytesEach)
+{
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    auto lab = std::make_unique<test::TimeWaitLab>(subnet + '1');
+    ASSERT_TRUE(lab->listen()) << lab->error().toStdString();
+    constexpr int serverSide = 3000;
+    ASSERT_GE(lab->makeTimeWaits(serverSide, {subnet + '2', subnet + '3'}, 30s), serverSide)
+        << lab->error().toStdString();
+    sockaddr_in upstream{};
+    upstream.sin_family = AF_INET;
+    upstream.sin_port = htons(lab->port() == 65535 ? 1024 : std::uint16_t(lab->port() + 1));
+    inet_pton(AF_INET, QByteArray(subnet + "9").constData(), &upstream.sin_addr);
+    constexpr int clientSide = 500;
+    ASSERT_EQ(makeClientSideTimeWaits(subnet + '4', upstream, clientSide), clientSide);
+
+    for (const bool listening : {true, false}) {
+        if (!listening)
+            lab.reset(); // the service stops; its TIME_WAITs stay
+        const TableRead file = readTable(ProbeParameters::TableSource::Proc);
+        const TableRead folded = readTable(ProbeParameters::TableSource::Fold);
+        ASSERT_TRUE(file.sample && file.sample->table);
+        ASSERT_TRUE(folded.sample && folded.sample->table);
+        EXPECT_TRUE(folded.sample->issues.isEmpty()) << issuesText(*folded.sample).toStdString();
+        const auto expected = socketsOn(*file.sample->table, subnet);
+        const auto got = socketsOn(*folded.sample->table, subnet);
+        EXPECT_EQ(expected.size(), std::size_t(serverSide + clientSide + (listening ? 1 : 0)))
+            << "listening " << listening;
+        EXPECT_TRUE(got == expected) << "listening " << listening << ": " << got.size()
+                                     << " sockets folded, " << expected.size() << " in the file";
+        // 4 bytes a socket, and about 30 for each line of at most 128 of them (a few more
+        // lines when the rule had no listener to go by), instead of 150 a socket unfolded.
+        const qsizetype bytes = foldedBytesOf(folded.folded, subnet);
+        EXPECT_GE(bytes, 4 * (serverSide + clientSide)) << "listening " << listening;
+        EXPECT_LT(bytes, 5 * (serverSide + clientSide)) << "listening " << listening;
+    }
+}
+
+// As root the probe names the host's processes: with `ss -Htanp` for a small table (each
+// socket), with the fold and its ss_listeners for a big one (each listener). The listener this
+// test holds is this test's process, by its comm (at most 15 bytes). Ss keeps ss -p itself
+// covered whatever this machine holds; auto, the default, names the listener whichever of the
+// two this machine's socket count makes it take (the fold has its own test below).
 TEST(Probe, AsRootNamesTheProcessOfEachSocket)
 {
     if (::geteuid() != 0)
@@ -408,34 +601,197 @@ TEST(Probe, AsRootNamesTheProcessOfEachSocket)
     const QByteArray subnet = test::randomLoopbackSubnet();
     test::TimeWaitLab lab(subnet + '1');
     ASSERT_TRUE(lab.listen()) << lab.error().toStdString();
-
-    const ProbeRun run = runProbe(parameters(1, 1, 1), {}, 15000);
-    ASSERT_TRUE(run.ended);
-    ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
-    ASSERT_TRUE(run.hello);
-    EXPECT_EQ(run.hello->field("uid"), "0");
-    const ProbeSection *ss = run.frames.front().section("ss");
-    ASSERT_NE(ss, nullptr) << "no ss on this machine";
-    EXPECT_TRUE(ss->body.contains("users:((\"")) << ss->body.left(400).constData();
-
-    SampleBuilder builder(QStringLiteral("local"));
-    builder.setHello(*run.hello);
-    const HostSamplePtr sample = builder.build(run.frames.front());
-    EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
-    ASSERT_TRUE(sample->table);
-    const auto serverIp = IpAddress::parse(lab.serverIp());
-    ASSERT_TRUE(serverIp);
-    const Endpoint listening{*serverIp, lab.port()};
-    const auto it = std::find_if(
-        sample->table->sockets.begin(), sample->table->sockets.end(), [&](const Socket &socket) {
-            return socket.state == TcpState::Listen && socket.local == listening;
-        });
-    ASSERT_NE(it, sample->table->sockets.end());
-    EXPECT_EQ(qint64(it->pid), QCoreApplication::applicationPid());
     QFile comm(QStringLiteral("/proc/self/comm"));
     ASSERT_TRUE(comm.open(QIODevice::ReadOnly));
-    EXPECT_EQ(sample->table->processNames.value(it->pid),
-              QString::fromUtf8(comm.readAll().trimmed()));
+    const QString name = QString::fromUtf8(comm.readAll().trimmed());
+
+    using Source = ProbeParameters::TableSource;
+    for (const Source source : {Source::Ss, Source::Auto}) {
+        SCOPED_TRACE(source == Source::Ss ? "ss" : "auto");
+        const ProbeRun run = runProbe(parameters(1, 1, 1, source), {}, 15000);
+        ASSERT_TRUE(run.ended);
+        ASSERT_EQ(run.frames.size(), 1u) << run.detail.toStdString() << run.stderrText.constData();
+        ASSERT_TRUE(run.hello);
+        EXPECT_EQ(run.hello->field("uid"), "0");
+        const ProbeFrame &frame = run.frames.front();
+        const ProbeSection *ss = frame.section("ss");
+        if (source == Source::Auto && isBigTable(frame))
+            ss = frame.section("ss_listeners");
+        ASSERT_NE(ss, nullptr) << "no ss on this machine";
+        EXPECT_TRUE(ss->body.contains("users:((\"")) << ss->body.left(400).constData();
+
+        SampleBuilder builder(QStringLiteral("local"));
+        builder.setHello(*run.hello);
+        const HostSamplePtr sample = builder.build(frame);
+        EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
+        ASSERT_TRUE(sample->table);
+        const auto serverIp = IpAddress::parse(lab.serverIp());
+        ASSERT_TRUE(serverIp);
+        const Endpoint listening{*serverIp, lab.port()};
+        const auto it =
+            std::find_if(sample->table->sockets.begin(), sample->table->sockets.end(),
+                         [&](const Socket &socket) {
+                             return socket.state == TcpState::Listen && socket.local == listening;
+                         });
+        ASSERT_NE(it, sample->table->sockets.end());
+        EXPECT_EQ(qint64(it->pid), QCoreApplication::applicationPid());
+        EXPECT_EQ(sample->table->processNames.value(it->pid), name);
+    }
+}
+
+namespace {
+
+// A listener held by a child process of its own name (its comm, what ss -p prints), which
+// accepts and closes first: each connection leaves a TIME_WAIT on the listener's endpoint. The
+// child is forked from this threaded process, so it only makes system calls until it is killed
+// (here, or by the kernel when this process dies first).
+class NamedListener
+{
+public:
+    NamedListener(const QByteArray &ip, const char *name)
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        inet_pton(AF_INET, ip.constData(), &address.sin_addr);
+        socklen_t length = sizeof address;
+        if (fd < 0 || ::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) ||
+            ::listen(fd, 64) ||
+            ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length)) {
+            if (fd >= 0)
+                ::close(fd);
+            return;
+        }
+        m_address = address;
+        const pid_t parent = ::getpid();
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent)
+                ::_exit(1);
+            ::prctl(PR_SET_NAME, name);
+            for (int i = 0; i < 100000; ++i) {
+                const int accepted = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+                if (accepted >= 0)
+                    ::close(accepted);
+            }
+            ::_exit(0);
+        }
+        ::close(fd); // the child's alone: ss -p names it and only it
+    }
+    ~NamedListener()
+    {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    Q_DISABLE_COPY_MOVE(NamedListener)
+
+    bool ok() const { return m_pid > 0; }
+    qint64 pid() const { return m_pid; }
+    std::uint16_t port() const { return ntohs(m_address.sin_port); }
+
+    // Connects `count` times from `clientIp` and waits for the child's close each time (2 s at
+    // most each): the child closed first, so the TIME_WAIT is on its side. Returns how many.
+    int makeTimeWaits(const QByteArray &clientIp, int count) const
+    {
+        const timeval timeout{2, 0};
+        int made = 0;
+        for (int i = 0; i < count; ++i) {
+            const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_in local{};
+            local.sin_family = AF_INET;
+            inet_pton(AF_INET, clientIp.constData(), &local.sin_addr);
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            char byte = 0;
+            const bool closedFirst =
+                ::bind(client, reinterpret_cast<const sockaddr *>(&local), sizeof local) == 0 &&
+                ::connect(client, reinterpret_cast<const sockaddr *>(&m_address),
+                          sizeof m_address) == 0 &&
+                ::recv(client, &byte, 1, 0) == 0;
+            ::close(client);
+            made += closedFirst;
+        }
+        return made;
+    }
+
+private:
+    sockaddr_in m_address{};
+    pid_t m_pid = -1;
+};
+
+// The service node of `port` on host "local", as the topology of `table` names it.
+QString serviceLabel(const Snapshot &table, std::uint64_t hostNetns, std::uint16_t port)
+{
+    const DockerInventory none;
+    const Attribution attribution(table, none, NamespaceMap{hostNetns, {}, {}});
+    const Topology topology = buildTopology(attribution);
+    const TopologyNode *node =
+        topology.node(topologyid::hostService(QStringLiteral("local"), port));
+    return node ? node->label : QStringLiteral("(no node)");
+}
+
+} // namespace
+
+// A big table is read folded, which has no process column: as root the probe adds the
+// listeners' processes from `ss -Htnp state listening`, so the listener keeps its process, and its
+// service, which owns the TIME_WAITs on its endpoint, is named after it as with `ss -Htanp`.
+TEST(Probe, AsRootTheFoldNamesTheListenersProcess)
+{
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "needs root: ss -p names other processes only for root";
+    const QByteArray subnet = test::randomLoopbackSubnet();
+    const NamedListener listener(subnet + '1', "twb-listener");
+    ASSERT_TRUE(listener.ok());
+    constexpr int timeWaits = 20;
+    ASSERT_EQ(listener.makeTimeWaits(subnet + '2', timeWaits), timeWaits);
+    const Endpoint listening{*IpAddress::parse(QByteArray(subnet + '1')), listener.port()};
+
+    QString labels[2];
+    using Source = ProbeParameters::TableSource;
+    for (const Source source : {Source::Fold, Source::Ss}) {
+        SCOPED_TRACE(source == Source::Fold ? "fold" : "ss");
+        const ProbeRun run = runProbe(parameters(1, 1, 1, source), {}, 15000);
+        ASSERT_EQ(run.frames.size(), 1u)
+            << run.reason().toStdString() << run.stderrText.constData();
+        ASSERT_TRUE(run.hello);
+        const ProbeFrame &frame = run.frames.front();
+        EXPECT_EQ(frame.section("ss_listeners") != nullptr, source == Source::Fold);
+        if (source == Source::Fold) {
+            ASSERT_NE(frame.section("proc_tcp_tw"), nullptr);
+            EXPECT_TRUE(frame.section("ss_listeners")->body.contains("\"twb-listener\""));
+        }
+
+        SampleBuilder builder(QStringLiteral("local"));
+        builder.setHello(*run.hello);
+        const HostSamplePtr sample = builder.build(frame);
+        EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
+        ASSERT_TRUE(sample->table);
+        EXPECT_EQ(sample->table->source,
+                  source == Source::Fold ? SocketSource::ProcNetTcp : SocketSource::Ss);
+        int onEndpoint = 0;
+        bool named = false;
+        for (const Socket &socket : sample->table->sockets) {
+            if (socket.local != listening)
+                continue;
+            if (socket.state == TcpState::Listen) {
+                EXPECT_EQ(qint64(socket.pid), listener.pid());
+                EXPECT_EQ(sample->table->processNames.value(socket.pid),
+                          QStringLiteral("twb-listener"));
+                named = true;
+            } else if (socket.state == TcpState::TimeWait) {
+                EXPECT_EQ(socket.pid, 0u) << "a TIME_WAIT socket has no process";
+                ++onEndpoint;
+            }
+        }
+        EXPECT_TRUE(named);
+        EXPECT_EQ(onEndpoint, timeWaits);
+        labels[source == Source::Fold ? 0 : 1] =
+            serviceLabel(*sample->table, run.hello->netns(), listener.port());
+    }
+    EXPECT_TRUE(labels[0].contains(QStringLiteral("twb-listener"))) << labels[0].toStdString();
+    EXPECT_EQ(labels[0], labels[1]);
 }
 
 // What the probe opens, as the kernel sees it: nothing for writing, nothing created.
@@ -447,7 +803,7 @@ TEST(Probe, OnlyReadsUnderStrace)
         GTEST_SKIP() << "strace or dash is not installed";
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
-    for (const char *source : {"auto", "proc"}) {
+    for (const char *source : {"auto", "proc", "fold"}) {
         const QString tracePath = dir.filePath(QStringLiteral("trace-") + QLatin1String(source));
         QProcess process;
         process.setProgram(strace);
@@ -477,7 +833,7 @@ TEST(Probe, OnlyReadsUnderStrace)
         EXPECT_TRUE(text.contains("\"/proc/stat\"")) << source;
         // The docker slot ran too (through the stand-in), and read only as well.
         EXPECT_TRUE(text.contains("inspect_bridge_published.json")) << source;
-        if (QByteArrayView(source) == "proc") {
+        if (QByteArrayView(source) != "auto") {
             EXPECT_TRUE(text.contains("\"/proc/net/tcp\"")) << source;
         }
         int opens = 0;

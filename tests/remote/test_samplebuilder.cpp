@@ -1,6 +1,7 @@
 #include "proberun.h"
 #include "remotetestutil.h"
 
+#include "model/attribution.h"
 #include "remote/framereader.h"
 #include "remote/samplebuilder.h"
 
@@ -193,6 +194,225 @@ TEST(SampleBuilder, FailedTableSourceLeavesTheTableOut)
     EXPECT_EQ(sample->issues[0].source, QStringLiteral("ss"));
     EXPECT_TRUE(sample->issues[0].message.contains(QStringLiteral("status 1")));
     EXPECT_EQ(sample->issues[1].source, QStringLiteral("table"));
+}
+
+// The fold (TABLE_SOURCE fold, or auto on a big table): the TIME_WAITs of proc_tcp_tw join the
+// unfolded sockets in one table, as if the probe had sent the lines themselves.
+TEST(SampleBuilder, FoldedTimeWaitsJoinTheTable)
+{
+    const ProbeFrame frame = frameFrom(
+        "@@twbench sample 4 1000\n"
+        "@@section proc_tcp\n"
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+        "   uid  timeout inode\n"
+        "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000"
+        "  1000        0 4242 1 0000000000000000 100 0 0 10 0\n"
+        "@@section proc_tcp_tw\n"
+        "0100007F:1F90 0200007F:* C350C351C352\n"
+        "@@section proc_tcp6\n"
+        "  sl  local_address                         remote_address                        "
+        "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "@@section proc_tcp6_tw\n"
+        "00000000000000000000000001000000:* 00000000000000000000000001000000:01BB 9C40\n"
+        "@@end 4\n");
+    ProbeHello hello{1, {{"endian", "little"}, {"netns", "4026531840"}}};
+    SampleBuilder builder(QStringLiteral("h"));
+    builder.setHello(hello);
+    const HostSamplePtr sample = builder.build(frame);
+    EXPECT_TRUE(sample->issues.isEmpty()) << issuesText(*sample).toStdString();
+    ASSERT_TRUE(sample->table);
+    EXPECT_EQ(sample->table->source, SocketSource::ProcNetTcp);
+    const auto timeWaits = withState(*sample->table, TcpState::TimeWait);
+    ASSERT_EQ(timeWaits.size(), 4u);
+    const Endpoint listening{*IpAddress::parse("127.0.0.1"), 8080};
+    EXPECT_TRUE(sample->table->isListeningEndpoint(listening));
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(timeWaits[i].local, listening);
+        EXPECT_EQ(timeWaits[i].remote,
+                  (Endpoint{*IpAddress::parse("127.0.0.2"), std::uint16_t(50000 + i)}));
+        EXPECT_EQ(timeWaits[i].netns, 4026531840u);
+    }
+    EXPECT_EQ(timeWaits[3].local, (Endpoint{*IpAddress::parse("::1"), 40000}));
+    EXPECT_EQ(timeWaits[3].remote, (Endpoint{*IpAddress::parse("::1"), 443}));
+}
+
+// awk failing part-way names proc_tcp: the table is left out, not shown without its
+// TIME_WAITs; a folded line that does not parse is an issue of its own section.
+TEST(SampleBuilder, AFailedFoldLeavesTheTableOut)
+{
+    const ProbeFrame failed = frameFrom("@@twbench sample 4 1000\n"
+                                        "@@section proc_tcp\n"
+                                        "@@error proc_tcp awk exited with status 2\n"
+                                        "@@end 4\n");
+    SampleBuilder builder;
+    builder.setHello(ProbeHello{1, {{"endian", "little"}}});
+    const HostSamplePtr sample = builder.build(failed);
+    EXPECT_FALSE(sample->table);
+    ASSERT_EQ(sample->issues.size(), 2);
+    EXPECT_EQ(sample->issues[1].source, QStringLiteral("table"));
+
+    const HostSamplePtr bad = builder.build(frameFrom("@@twbench sample 5 2000\n"
+                                                      "@@section proc_tcp_tw\n"
+                                                      "0100007F:1F90 0200007F:* C35\n"
+                                                      "@@end 5\n"));
+    ASSERT_EQ(bad->issues.size(), 1);
+    EXPECT_EQ(bad->issues[0].source, QStringLiteral("proc_tcp_tw"));
+    ASSERT_TRUE(bad->table);
+    EXPECT_TRUE(bad->table->sockets.empty());
+}
+
+namespace {
+
+// Captured as root from the probe's fold (TABLE_SOURCE fold) in a network namespace of its own
+// (iproute2 6.1, kernel 6.18): "twb-api", two processes sharing the listeners 127.0.0.11:7101
+// and [::1]:7101, "web x" the dual-stack [::]:7102 that ss prints as "*:7102", and three
+// TIME_WAITs that 127.0.0.21 left on 127.0.0.11:7101 (the server closed first). ss_listeners is
+// `ss -Htnp state listening`: no State column.
+const char foldedFrameAsRoot[] =
+    "@@twbench sample 1 1795705758210\n"
+    "@@section proc_tcp\n"
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+    "inode                                                     \n"
+    "   0: 0B00007F:1BBD 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+    "17846885 1 000000002ffa254b 100 0 0 10 0                  \n"
+    "@@section proc_tcp_tw\n"
+    "0B00007F:1BBD 1500007F:* A475A476A477\n"
+    "@@section proc_tcp6\n"
+    "  sl  local_address                         remote_address                        st "
+    "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000000000000000000001000000:1BBD 00000000000000000000000000000000:0000 0A "
+    "00000000:00000000 00:00000000 00000000     0        0 17846886 1 0000000059430163 100 0 0 "
+    "10 0\n"
+    "   1: 00000000000000000000000000000000:1BBE 00000000000000000000000000000000:0000 0A "
+    "00000000:00000000 00:00000000 00000000     0        0 17846887 1 000000001e12e7db 100 0 0 "
+    "10 0\n"
+    "@@section proc_tcp6_tw\n"
+    "@@section ss_listeners\n"
+    "0      64     127.0.0.11:7101 0.0.0.0:* "
+    "users:((\"twb-api\",pid=4984,fd=3),(\"twb-api\",pid=4983,fd=3))\n"
+    "0      64          [::1]:7101    [::]:* "
+    "users:((\"twb-api\",pid=4984,fd=4),(\"twb-api\",pid=4983,fd=4))\n"
+    "0      64              *:7102       *:* users:((\"web x\",pid=4985,fd=5))"
+    "                            \n"
+    "@@end 1\n";
+
+// `ss -Htanp` of the same sockets, a moment later: what the probe sends below 10,000 sockets.
+const char ssFrameAsRoot[] = "@@twbench sample 2 1795705758500\n"
+                             "@@section ss\n"
+                             "LISTEN    0      64     127.0.0.11:7101    0.0.0.0:*     "
+                             "users:((\"twb-api\",pid=4984,fd=3),(\"twb-api\",pid=4983,fd=3))\n"
+                             "TIME-WAIT 0      0      127.0.0.11:7101 127.0.0.21:42101\n"
+                             "TIME-WAIT 0      0      127.0.0.11:7101 127.0.0.21:42102\n"
+                             "TIME-WAIT 0      0      127.0.0.11:7101 127.0.0.21:42103\n"
+                             "LISTEN    0      64          [::1]:7101       [::]:*     "
+                             "users:((\"twb-api\",pid=4984,fd=4),(\"twb-api\",pid=4983,fd=4))\n"
+                             "LISTEN    0      64              *:7102          *:*     "
+                             "users:((\"web x\",pid=4985,fd=5))\n"
+                             "@@end 2\n";
+
+ProbeHello rootHello()
+{
+    return ProbeHello{1, {{"endian", "little"}, {"netns", "4026532177"}, {"uid", "0"}}};
+}
+
+const Socket *socketOf(const Snapshot &table, const Socket &like)
+{
+    const auto it = std::find_if(table.sockets.begin(), table.sockets.end(),
+                                 [&](const Socket &s) { return s.sameConnection(like); });
+    return it == table.sockets.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+// As root the fold comes with ss_listeners: its LISTEN sockets get the processes `ss -Htanp`
+// gives them, so the owner of every socket is the same whichever way the table was read (the
+// TIME_WAITs have no process either way; their service is named by its listener).
+TEST(SampleBuilder, FoldedListenersGetTheProcessesThatSsPGives)
+{
+    SampleBuilder builder(QStringLiteral("h"));
+    builder.setHello(rootHello());
+    const HostSamplePtr folded = builder.build(frameFrom(foldedFrameAsRoot));
+    EXPECT_TRUE(folded->issues.isEmpty()) << issuesText(*folded).toStdString();
+    ASSERT_TRUE(folded->table);
+    EXPECT_EQ(folded->table->source, SocketSource::ProcNetTcp);
+    const HostSamplePtr ss = builder.build(frameFrom(ssFrameAsRoot));
+    EXPECT_TRUE(ss->issues.isEmpty()) << issuesText(*ss).toStdString();
+    ASSERT_TRUE(ss->table);
+    ASSERT_EQ(folded->table->sockets.size(), 6u);
+    ASSERT_EQ(ss->table->sockets.size(), 6u);
+
+    const auto listeners = withState(*folded->table, TcpState::Listen);
+    ASSERT_EQ(listeners.size(), 3u);
+    for (const Socket &listener : listeners) {
+        const std::uint32_t pid = listener.local.port == 7101 ? 4984 : 4985;
+        EXPECT_EQ(listener.pid, pid) << listener.local.toString().toStdString();
+    }
+    EXPECT_EQ(folded->table->processNames,
+              (ProcessNames{{4984, QStringLiteral("twb-api")}, {4985, QStringLiteral("web x")}}));
+    EXPECT_EQ(folded->table->processNames, ss->table->processNames);
+
+    const DockerInventory none;
+    const NamespaceMap host{4026532177, {}, {}};
+    const Attribution fromFold(*folded->table, none, host);
+    const Attribution fromSs(*ss->table, none, host);
+    for (const Socket &socket : ss->table->sockets) {
+        const Socket *same = socketOf(*folded->table, socket);
+        ASSERT_NE(same, nullptr) << socket.local.toString().toStdString();
+        EXPECT_EQ(same->pid, socket.pid) << socket.local.toString().toStdString();
+        EXPECT_EQ(fromFold.ownerOfLocal(*same), fromSs.ownerOfLocal(socket))
+            << socket.local.toString().toStdString();
+        EXPECT_EQ(fromFold.sideOf(*same), fromSs.sideOf(socket));
+    }
+    const Socket listener = listeners.front();
+    EXPECT_EQ(fromFold.describe(fromFold.ownerOfLocal(listener)),
+              QStringLiteral("process twb-api (4984)"));
+}
+
+// ss failing, or printing what does not parse, is an issue of its own: the table stands with
+// its listeners unnamed, as the fold gives them without root. Without a table it names nothing.
+TEST(SampleBuilder, AFailedListenersSectionLeavesTheTableUnnamed)
+{
+    const QByteArray table =
+        "@@section proc_tcp\n"
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+        "timeout inode\n"
+        "   0: 0B00007F:1BBD 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        "
+        "0 17265718 1 00000000d42b53a2 100 0 0 10 0\n"
+        "@@section proc_tcp_tw\n"
+        "0B00007F:1BBD 1500007F:* A477A475A476\n";
+    SampleBuilder builder(QStringLiteral("h"));
+    builder.setHello(rootHello());
+
+    const HostSamplePtr failed = builder.build(
+        frameFrom("@@twbench sample 1 1000\n" + table +
+                  "@@section ss_listeners\n@@error ss_listeners ss exited with status 1\n"
+                  "@@end 1\n"));
+    ASSERT_EQ(failed->issues.size(), 1) << issuesText(*failed).toStdString();
+    EXPECT_EQ(failed->issues[0].source, QStringLiteral("ss_listeners"));
+    EXPECT_TRUE(failed->issues[0].message.contains(QStringLiteral("status 1")));
+    ASSERT_TRUE(failed->table);
+    EXPECT_EQ(failed->table->sockets.size(), 4u);
+    for (const Socket &socket : failed->table->sockets)
+        EXPECT_EQ(socket.pid, 0u);
+    EXPECT_TRUE(failed->table->processNames.isEmpty());
+
+    // A bad line is reported; the good one still names its listener.
+    const HostSamplePtr garbled =
+        builder.build(frameFrom("@@twbench sample 2 2000\n" + table +
+                                "@@section ss_listeners\n0 64 127.0.0.11:7101 0.0.0.0:* "
+                                "users:((\"twb-api\",pid=956,fd=3))\n0 what is this\n@@end 2\n"));
+    ASSERT_EQ(garbled->issues.size(), 1) << issuesText(*garbled).toStdString();
+    EXPECT_EQ(garbled->issues[0].source, QStringLiteral("ss_listeners"));
+    ASSERT_TRUE(garbled->table);
+    const auto listeners = withState(*garbled->table, TcpState::Listen);
+    ASSERT_EQ(listeners.size(), 1u);
+    EXPECT_EQ(listeners[0].pid, 956u);
+
+    const HostSamplePtr alone = builder.build(
+        frameFrom("@@twbench sample 3 3000\n@@section ss_listeners\n0 64 "
+                  "127.0.0.11:7101 0.0.0.0:* users:((\"twb-api\",pid=956,fd=3))\n@@end 3\n"));
+    EXPECT_TRUE(alone->issues.isEmpty()) << issuesText(*alone).toStdString();
+    EXPECT_FALSE(alone->table);
 }
 
 TEST(SampleBuilder, RejectedLinesAndDroppedLinesBecomeIssues)
