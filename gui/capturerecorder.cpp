@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
@@ -79,9 +80,13 @@ bool CaptureRecorder::start(const QString &recordingPath, QString *error)
     bool opened = false;
     QString why;
     RecorderWorker *worker = m_worker;
+    const std::int64_t retention = m_retentionMs;
+    const std::int64_t sizeCap = m_sizeCapBytes;
     QMetaObject::invokeMethod(
         worker,
-        [worker, recordingPath, &opened, &why] {
+        [worker, recordingPath, retention, sizeCap, &opened, &why] {
+            worker->writer.setRetention(retention);
+            worker->writer.setSizeCap(sizeCap);
             opened = worker->writer.open(recordingPath);
             why = worker->writer.errorString();
             if (!opened)
@@ -112,6 +117,78 @@ bool CaptureRecorder::start(const QString &recordingPath, QString *error)
                 &CaptureRecorder::onFindingsChanged);
     onHostsChanged();
     return true;
+}
+
+namespace {
+const QString retentionKey = QStringLiteral("recording/keepHours");
+const QString sizeCapKey = QStringLiteral("recording/maxGigabytes");
+} // namespace
+
+std::int64_t CaptureRecorder::savedSizeCapBytes()
+{
+    bool ok = false;
+    const double gigabytes = QSettings().value(sizeCapKey).toDouble(&ok);
+    if (!ok || gigabytes < 0)
+        return defaultSizeCapBytes;
+    return std::int64_t(gigabytes * double(std::int64_t(1) << 30));
+}
+
+void CaptureRecorder::setSizeCap(std::int64_t bytes)
+{
+    m_sizeCapBytes = std::max<std::int64_t>(0, bytes);
+    if (!m_worker)
+        return;
+    RecorderWorker *worker = m_worker;
+    const std::int64_t sizeCap = m_sizeCapBytes;
+    QMetaObject::invokeMethod(worker, [worker, sizeCap] { worker->writer.setSizeCap(sizeCap); });
+}
+
+std::int64_t CaptureRecorder::savedRetentionMs()
+{
+    bool ok = false;
+    const double hours = QSettings().value(retentionKey).toDouble(&ok);
+    // An unreadable or negative value is no choice; 0 is "keep everything".
+    if (!ok || hours < 0)
+        return defaultRetentionMs;
+    return std::int64_t(hours * 3600 * 1000);
+}
+
+void CaptureRecorder::saveRetentionMs(std::int64_t keepMs)
+{
+    QSettings().setValue(retentionKey, double(keepMs) / (3600 * 1000));
+}
+
+void CaptureRecorder::setRetention(std::int64_t keepMs)
+{
+    m_retentionMs = std::max<std::int64_t>(0, keepMs);
+    if (!m_worker)
+        return;
+    RecorderWorker *worker = m_worker;
+    const std::int64_t retention = m_retentionMs;
+    QMetaObject::invokeMethod(worker,
+                              [worker, retention] { worker->writer.setRetention(retention); });
+}
+
+bool CaptureRecorder::waitForWriter()
+{
+    if (!m_worker)
+        return false;
+    // Queued calls run in order: once this one ran, so did every one before it.
+    QMetaObject::invokeMethod(
+        m_worker, [] {}, Qt::BlockingQueuedConnection);
+    return true;
+}
+
+std::int64_t CaptureRecorder::recordingBytes()
+{
+    if (!m_worker)
+        return 0;
+    std::int64_t bytes = 0;
+    RecorderWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, &bytes] { bytes = worker->writer.sizeOnDisk(); },
+        Qt::BlockingQueuedConnection);
+    return bytes;
 }
 
 void CaptureRecorder::onHostsChanged()
@@ -154,20 +231,29 @@ void CaptureRecorder::onFindingsChanged()
 {
     if (!m_worker || !m_findings)
         return;
+    // The runner says that some host's findings changed, not whose: only the hosts whose
+    // findings differ from what was last recorded for them get a record. Writing every host at
+    // every change grew with the square of the hosts (50 hosts: about 100 MB per host-hour).
     QList<CaptureFindings> records;
     for (const QString &hostId : m_workbench->hostIds()) {
         const HostSamplePtr sample = m_workbench->latestSample(hostId);
         if (!sample)
             continue;
+        QList<Finding> current = m_findings->findings(hostId);
+        const auto recorded = m_recordedFindings.constFind(hostId);
+        if (recorded != m_recordedFindings.constEnd() && *recorded == current)
+            continue;
         CaptureFindings record;
         record.hostId = hostId;
         record.epochMs = sample->epochMs;
-        const QJsonArray findings = diagnosisJson({}, m_findings->findings(hostId))
-                                        .value(QStringLiteral("findings"))
-                                        .toArray();
+        const QJsonArray findings =
+            diagnosisJson({}, current).value(QStringLiteral("findings")).toArray();
         record.json = QJsonDocument(findings).toJson(QJsonDocument::Compact);
         records << record;
+        m_recordedFindings.insert(hostId, std::move(current));
     }
+    if (records.isEmpty())
+        return;
     RecorderWorker *worker = m_worker;
     QMetaObject::invokeMethod(worker, [worker, records] {
         for (const CaptureFindings &record : records)

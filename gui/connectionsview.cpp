@@ -145,7 +145,10 @@ void ConnectionsView::onCurrentHostChanged(const QString &hostId)
 {
     clearGroup(); // a group of another host's table means nothing here
     m_model->clear();
-    if (const SnapshotPtr table = m_workbench->latestTable(hostId))
+    const PreparedTablePtr prepared = m_workbench->preparedTable(hostId);
+    if (prepared && prepared->table == m_workbench->latestTable(hostId))
+        applyPrepared(prepared);
+    else if (const SnapshotPtr table = m_workbench->latestTable(hostId))
         applyTable(table, m_workbench->latestDocker(hostId), m_workbench->latestNamespaces(hostId));
     else
         updateContainerFilter(m_workbench->latestDocker(hostId).get());
@@ -156,7 +159,19 @@ void ConnectionsView::onTable(const QString &hostId, const SnapshotPtr &table)
 {
     if (hostId != m_workbench->currentHost())
         return;
-    applyTable(table, m_workbench->latestDocker(hostId), m_workbench->latestNamespaces(hostId));
+    // Prepared on the thread pool: what is left here is in proportion to what changed.
+    const PreparedTablePtr prepared = m_workbench->preparedTable(hostId);
+    if (prepared && prepared->table == table)
+        applyPrepared(prepared);
+    else
+        applyTable(table, m_workbench->latestDocker(hostId), m_workbench->latestNamespaces(hostId));
+}
+
+void ConnectionsView::applyPrepared(const PreparedTablePtr &prepared)
+{
+    updateContainerFilter(prepared->inventory.get());
+    m_model->applyPrepared(prepared);
+    updateCount();
 }
 
 void ConnectionsView::applyTable(const SnapshotPtr &table,

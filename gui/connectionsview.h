@@ -3,6 +3,7 @@
 #include "export/viewexporter.h"
 
 #include "model/attribution.h"
+#include "model/connectiontablemodel.h"
 #include "model/docker/dockerinventory.h"
 #include "model/snapshot.h"
 #include "model/socketgrouper.h"
@@ -62,6 +63,7 @@ signals:
 private:
     void onCurrentHostChanged(const QString &hostId);
     void onTable(const QString &hostId, const SnapshotPtr &table);
+    void applyPrepared(const PreparedTablePtr &prepared);
     void applyStateFilter();
     void applyContainerFilter();
     void updateContainerFilter(const DockerInventory *inventory);

@@ -1,5 +1,6 @@
 #include "endpointsview.h"
 
+#include "poolrelease.h"
 #include "workbench.h"
 
 #include "model/attribution.h"
@@ -150,8 +151,14 @@ void EndpointsView::startGrouping()
     m_runningGrouping = currentGrouping();
     m_shown = table;
     const Grouping grouping = m_runningGrouping;
+    // setFuture() drops the last grouping (a group per socket, grouped by remote endpoint):
+    // taken out first, it is freed on the pool.
+    std::shared_ptr<QList<SocketGroup>> last;
+    if (m_watcher.future().resultCount() > 0)
+        last = std::make_shared<QList<SocketGroup>>(m_watcher.result());
     m_watcher.setFuture(
         QtConcurrent::run([table, grouping] { return groupSockets(*table, grouping); }));
+    releaseOnPool(std::move(last));
 }
 
 void EndpointsView::onGroupingFinished()

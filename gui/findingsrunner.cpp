@@ -1,5 +1,6 @@
 #include "findingsrunner.h"
 
+#include "poolrelease.h"
 #include "workbench.h"
 
 #include "model/topologybuilder.h"
@@ -90,6 +91,11 @@ void FindingsRunner::start(const QString &hostId)
     prepared->namespaces = m_workbench->latestNamespaces(hostId);
     const std::optional<HostSpec> spec = m_workbench->hostSpec(hostId);
     const QString hostLabel = spec ? spec->displayName : hostId;
+    // setFuture() drops the last run's result, an attribution and a topology of the whole
+    // table: taken out first, it is freed on the pool, not here.
+    PreparedPtr last;
+    if (run.watcher->future().resultCount() > 0)
+        last = run.watcher->result();
     run.watcher->setFuture(QtConcurrent::run([prepared, hostLabel]() -> PreparedPtr {
         static const DockerInventory noInventory;
         static const NamespaceMap noNamespaces;
@@ -101,6 +107,7 @@ void FindingsRunner::start(const QString &hostId)
         prepared->attribution = std::move(attribution);
         return prepared;
     }));
+    releaseOnPool(std::move(last));
 }
 
 void FindingsRunner::onPrepared(const QString &hostId)

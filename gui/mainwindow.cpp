@@ -930,7 +930,52 @@ void MainWindow::createFileMenu(QMenu *fileMenu)
     // it is.
     m_saveAction->setEnabled(false);
     m_saveAsAction->setEnabled(false);
+    createRetentionMenu(fileMenu);
     fileMenu->addSeparator();
+}
+
+void MainWindow::createRetentionMenu(QMenu *fileMenu)
+{
+    // The recording's rolling window (CaptureRecorder): what an operator who leaves twbench
+    // running for days chooses between, disk against history. Kept for the next sessions too.
+    m_retentionMenu = fileMenu->addMenu(tr("Recording &keeps"));
+    m_retentionMenu->setObjectName(QStringLiteral("retentionMenu"));
+    m_retentionMenu->menuAction()->setVisible(m_replay == nullptr);
+    auto *group = new QActionGroup(this);
+    group->setExclusive(true);
+    constexpr std::int64_t hourMs = 3600 * 1000;
+    const std::int64_t current =
+        m_recorder ? m_recorder->retentionMs() : CaptureRecorder::savedRetentionMs();
+    const QList<QPair<QString, std::int64_t>> choices = {
+        {tr("The last 6 hours"), 6 * hourMs},
+        {tr("The last 24 hours"), 24 * hourMs},
+        {tr("The last 3 days"), 72 * hourMs},
+        {tr("Everything (the file grows without limit)"), 0},
+    };
+    for (const auto &[text, keepMs] : choices) {
+        QAction *action = m_retentionMenu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(keepMs == current);
+        action->setData(qint64(keepMs));
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, keepMs] {
+            CaptureRecorder::saveRetentionMs(keepMs);
+            if (m_recorder)
+                m_recorder->setRetention(keepMs);
+        });
+    }
+    // The cap is said, not chosen here: a window narrower than the menu's when many hosts
+    // send big tables.
+    const std::int64_t sizeCap =
+        m_recorder ? m_recorder->sizeCap() : CaptureRecorder::savedSizeCapBytes();
+    if (sizeCap > 0) {
+        m_retentionMenu->addSeparator();
+        QAction *cap = m_retentionMenu->addAction(
+            tr("At most %1 on disk: with many hosts, the oldest go first")
+                .arg(QLocale().formattedDataSize(sizeCap)));
+        cap->setObjectName(QStringLiteral("retentionCapAction"));
+        cap->setEnabled(false);
+    }
 }
 
 // The order of the sources, for currentExportSource().
@@ -1110,6 +1155,8 @@ bool MainWindow::startRecording(const QString &recordingPath, QString *error)
     if (m_recorder)
         return true;
     auto *recorder = new CaptureRecorder(m_workbench, m_findingsRunner, this);
+    recorder->setRetention(CaptureRecorder::savedRetentionMs());
+    recorder->setSizeCap(CaptureRecorder::savedSizeCapBytes());
     if (!recorder->start(recordingPath, error)) {
         delete recorder;
         return false;
@@ -1425,6 +1472,8 @@ void MainWindow::setReplay(CaptureReplay *replay)
                             m_disconnectHost, m_importHosts, m_forgetHostKey})
         action->setVisible(false);
     m_hostMenu->menuAction()->setVisible(false);
+    // A capture is a file as it was saved: nothing is recorded into it.
+    m_retentionMenu->menuAction()->setVisible(false);
     createReplayBar();
     connect(replay, &CaptureReplay::positioned, this, &MainWindow::onReplayPositioned);
     connect(replay, &CaptureReplay::seekFailed, this, [this](const QString &message) {

@@ -142,6 +142,7 @@ private:
     void updateStatusBar();
     void showAbout();
     void createFileMenu(QMenu *fileMenu);
+    void createRetentionMenu(QMenu *fileMenu);
     void updateTitle();
     void rememberRecentFile(const QString &path);
     void fillRecentMenu();
@@ -163,6 +164,7 @@ private:
     QLabel *m_replayLabel = nullptr;
     QTimer *m_seekTimer = nullptr; // coalesces slider moves into one seek
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_retentionMenu = nullptr;   // File → Recording keeps; live windows only
     ExportActions *m_exports = nullptr; // Owned (child).
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;

@@ -4,6 +4,7 @@
 
 #include "model/hostlistmodel.h"
 
+#include "poolrelease.h"
 #include "workbench.h"
 
 #include "model/topologybuilder.h"
@@ -100,6 +101,11 @@ QString esc(const QString &text)
 QStringList nodeDetails(const TopologyNode &node)
 {
     QStringList details;
+    if (node.foldedPeers > 0) {
+        details << (node.foldedCallers ? TopologyViewText::tr("callers with the least TIME_WAIT")
+                                       : TopologyViewText::tr("services with the least TIME_WAIT"));
+        return details;
+    }
     // An external peer's name is its address: not twice.
     if (node.addresses.size() == 1 && node.addresses.first().toString() == node.label)
         return details;
@@ -114,8 +120,47 @@ QStringList nodeDetails(const TopologyNode &node)
     return details;
 }
 
+// "80, 443, 8080" or, past `shown` ports, "80, 443, … (1,163 ports)": a fold of host ports
+// has an edge to a thousand of them.
+QString portList(const std::vector<std::uint16_t> &ports, std::size_t shown = 8)
+{
+    QStringList parts;
+    for (std::size_t i = 0; i < std::min(ports.size(), shown); ++i)
+        parts << QString::number(ports[i]);
+    QString text = parts.join(QStringLiteral(", "));
+    if (ports.size() > shown)
+        text += QStringLiteral(", … ") + TopologyViewText::tr("(%Ln ports)",
+                                                              "a long list of ports, cut short",
+                                                              int(ports.size()));
+    return text;
+}
+
+QString foldedToolTip(const TopologyNode &node)
+{
+    const QLocale locale;
+    QStringList names;
+    for (const QString &label : node.foldedLabels)
+        names << esc(label);
+    if (node.foldedPeers > node.foldedLabels.size())
+        names << QStringLiteral("…");
+    const QString what =
+        node.foldedCallers
+            ? TopologyViewText::tr("The %1 callers with the least TIME_WAIT, folded into one "
+                                   "node so the graph stays readable. Its edges count all of "
+                                   "their connections.")
+            : TopologyViewText::tr("The %1 services with the least TIME_WAIT, folded into one "
+                                   "node so the graph stays readable. Its edges count all of "
+                                   "their connections.");
+    return QStringLiteral("<qt><b>") % esc(node.label) % QStringLiteral("</b><br/>") %
+           esc(what.arg(locale.toString(node.foldedPeers))) % QStringLiteral("<br/>") %
+           esc(TopologyViewText::tr("Among them:")) % u' ' % names.join(QStringLiteral(", ")) %
+           QStringLiteral("</qt>");
+}
+
 QString nodeToolTip(const TopologyNode &node)
 {
+    if (node.foldedPeers > 0)
+        return foldedToolTip(node);
     QString tip = QStringLiteral("<qt><b>") % esc(node.label) % QStringLiteral("</b><br/>") %
                   esc(kindName(node.kind));
     if (!node.containerNames.isEmpty()) {
@@ -135,14 +180,9 @@ QString nodeToolTip(const TopologyNode &node)
         tip += QStringLiteral("<br/>") %
                esc(TopologyViewText::tr("Addresses: %1").arg(addresses.join(QStringLiteral(", "))));
     }
-    if (!node.servicePorts.empty()) {
-        QStringList ports;
-        for (const std::uint16_t port : node.servicePorts)
-            ports << QString::number(port);
-        tip +=
-            QStringLiteral("<br/>") %
-            esc(TopologyViewText::tr("Listening ports: %1").arg(ports.join(QStringLiteral(", "))));
-    }
+    if (!node.servicePorts.empty())
+        tip += QStringLiteral("<br/>") %
+               esc(TopologyViewText::tr("Listening ports: %1").arg(portList(node.servicePorts)));
     return tip + QStringLiteral("</qt>");
 }
 
@@ -182,14 +222,11 @@ QString edgeToolTip(const Topology &topology, const TopologyEdge &edge)
     const QLocale locale;
     const TopologyNode &from = topology.nodes[size_t(edge.from)];
     const TopologyNode &to = topology.nodes[size_t(edge.to)];
-    QStringList ports;
-    for (const std::uint16_t port : edge.servicePorts)
-        ports << QString::number(port);
     QString tip = QStringLiteral("<qt><b>") % esc(from.label) % QStringLiteral(" → ") %
                   esc(to.label) % QStringLiteral("</b><br/>") % esc(edge.label());
     tip += QStringLiteral("<br/>") %
            esc(TopologyViewText::tr("%1 connection(s) to port %2; %3 seen from both ends")
-                   .arg(locale.toString(edge.connections), ports.join(QStringLiteral(", ")),
+                   .arg(locale.toString(edge.connections), portList(edge.servicePorts),
                         locale.toString(edge.bothEndsSeen)));
     tip +=
         QStringLiteral("<br/>") %
@@ -238,7 +275,9 @@ TopologyFramePtr computeFrame(const QString &hostId, const SnapshotPtr &table,
         static const DockerInventory noInventory;
         const Attribution attribution(*table, inventory ? *inventory : noInventory,
                                       namespaces ? *namespaces : NamespaceMap());
-        frame->topology = buildTopology(attribution, TopologyBuilder::Options(), hostLabel);
+        TopologyBuilder::Options options;
+        options.maxPeersPerRole = TopologyBuilder::DefaultPeerCap;
+        frame->topology = buildTopology(attribution, options, hostLabel);
     }
     const Topology &topology = frame->topology;
     for (std::size_t i = 0; i < topology.edges.size(); ++i) {
@@ -322,9 +361,10 @@ TopologyFramePtr computeFrame(const QString &hostId, const SnapshotPtr &table,
 class NodeItem final : public QGraphicsItem
 {
 public:
-    NodeItem(const TopologyFrame::NodeText &text, NodeKind kind, const QFont &font)
+    NodeItem(const TopologyFrame::NodeText &text, NodeKind kind, bool folded, const QFont &font)
         : m_text(text)
         , m_kind(kind)
+        , m_folded(folded)
         , m_title(titleFont(font))
         , m_detail(detailFont(font))
         , m_rect(-text.size.width() / 2, -text.size.height() / 2, text.size.width(),
@@ -343,7 +383,11 @@ public:
         }
     }
 
-    QRectF boundingRect() const override { return m_rect.adjusted(-3, -3, 3, 3); }
+    QRectF boundingRect() const override
+    {
+        return m_rect.adjusted(-3, m_folded ? -3 - foldOffset : -3, m_folded ? 3 + foldOffset : 3,
+                               3);
+    }
 
     QPainterPath shape() const override
     {
@@ -394,6 +438,9 @@ public:
         painter->setPen(pen);
         painter->setBrush(fill);
         const QRectF r = m_rect;
+        // A fold of many peers: a second card behind the first, as a stack.
+        if (m_folded)
+            painter->drawRoundedRect(r.translated(foldOffset, -foldOffset), 6, 6);
         switch (m_kind) {
         case NodeKind::HostService:
             painter->drawRect(r);
@@ -497,8 +544,11 @@ private:
         painter->restore();
     }
 
+    static constexpr double foldOffset = 4;
+
     TopologyFrame::NodeText m_text;
     NodeKind m_kind;
+    bool m_folded;
     QFont m_title;
     QFont m_detail;
     QRectF m_rect;
@@ -730,6 +780,8 @@ TopologyView::TopologyView(Workbench *workbench, QWidget *parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("topologyStatus"));
     m_status->setText(tr("Waiting for the first socket table…"));
+    // Wrapped rather than widening the dock when the line is long (peers folded).
+    m_status->setWordWrap(true);
 
     m_canvas = new TopologyCanvas(this);
     m_canvas->setObjectName(QStringLiteral("topologyCanvas"));
@@ -864,12 +916,13 @@ void TopologyView::showTopology(Topology topology)
 
 void TopologyView::startJob()
 {
-    if (!m_pending || m_watcher.isRunning())
+    if (!m_pending || m_jobInFlight)
         return; // a running job picks up m_pending when it finishes
     Job job = std::move(*m_pending);
     m_pending.reset();
     const TopologyFramePtr previous = m_latest;
     const QFont labelFont = font();
+    m_jobInFlight = true;
     m_watcher.setFuture(QtConcurrent::run([job = std::move(job), previous, labelFont]() mutable {
         return computeFrame(job.hostId, job.table, job.inventory, job.namespaces,
                             std::move(job.topology), job.hostLabel, previous, labelFont);
@@ -878,9 +931,11 @@ void TopologyView::startJob()
 
 void TopologyView::onJobFinished()
 {
+    m_jobInFlight = false;
     const TopologyFramePtr frame = m_watcher.result();
     if (frame) {
-        m_latest = frame;
+        // A frame holds the topology with every socket's key: freed on the pool.
+        releaseOnPool(std::exchange(m_latest, frame));
         // A host switch while computing: the result belongs to the old host.
         if (frame->hostId == m_hostId)
             showFrame(frame);
@@ -900,7 +955,7 @@ void TopologyView::showFrame(const TopologyFramePtr &frame)
     const QPointF center = m_canvas->mapToScene(m_canvas->viewport()->rect().center());
     const QRectF visible = m_canvas->mapToScene(m_canvas->viewport()->rect()).boundingRect();
     const bool hadFrame = m_frame != nullptr;
-    m_frame = frame;
+    releaseOnPool(std::exchange(m_frame, frame));
 
     QGraphicsScene *s = scene();
     s->clear();
@@ -927,7 +982,8 @@ void TopologyView::showFrame(const TopologyFramePtr &frame)
         }
     }
     for (std::size_t i = 0; i < topology.nodes.size(); ++i) {
-        auto *item = new NodeItem(frame->nodes[i], topology.nodes[i].kind, labelFont);
+        auto *item = new NodeItem(frame->nodes[i], topology.nodes[i].kind,
+                                  topology.nodes[i].foldedPeers > 0, labelFont);
         item->setData(KindKey, ItemNode);
         item->setData(IndexKey, int(i));
         item->setPos(frame->layout.nodeCenters[i]);
@@ -957,14 +1013,20 @@ void TopologyView::showFrame(const TopologyFramePtr &frame)
     std::uint64_t timeWait = 0;
     for (const TopologyEdge &edge : topology.edges)
         timeWait += edge.count(TcpState::TimeWait);
-    m_status->setText(tr("%1 nodes, %2 edges, %3 TIME_WAIT · %4")
-                          .arg(locale.toString(qulonglong(topology.nodes.size())),
-                               locale.toString(qulonglong(topology.edges.size())),
-                               locale.toString(qulonglong(timeWait)),
-                               frame->layoutReused
-                                   ? tr("positions kept")
-                                   : tr("laid out in %1 ms")
-                                         .arg(locale.toString(frame->layout.elapsedMs, 'f', 1))));
+    int folded = 0;
+    for (const TopologyNode &node : topology.nodes)
+        folded += node.foldedPeers;
+    QString status =
+        tr("%1 nodes, %2 edges, %3 TIME_WAIT · %4")
+            .arg(locale.toString(qulonglong(topology.nodes.size())),
+                 locale.toString(qulonglong(topology.edges.size())),
+                 locale.toString(qulonglong(timeWait)),
+                 frame->layoutReused ? tr("positions kept")
+                                     : tr("laid out in %1 ms")
+                                           .arg(locale.toString(frame->layout.elapsedMs, 'f', 1)));
+    if (folded > 0)
+        status += QStringLiteral(" · ") + tr("%Ln quiet peer(s) folded", nullptr, folded);
+    m_status->setText(status);
     emit frameShown();
 }
 

@@ -96,7 +96,9 @@ public:
     // Shows a ready topology (several hosts, tests).
     void showTopology(Topology topology);
 
-    bool isBusy() const { return m_watcher.isRunning() || m_pending.has_value(); }
+    // A frame is being computed or waits to be: until it is shown (the watcher stops running
+    // before its result reaches the view).
+    bool isBusy() const { return m_jobInFlight || m_pending.has_value(); }
     TopologyFramePtr frame() const { return m_frame; }
     QGraphicsScene *scene() const;
     QGraphicsView *graphView() const;
@@ -152,6 +154,7 @@ private:
     QLabel *m_status = nullptr;
     TopologyCanvas *m_canvas = nullptr; // Owned (child); owns its scene.
     QFutureWatcher<TopologyFramePtr> m_watcher;
+    bool m_jobInFlight = false; // from startJob() to onJobFinished()
     std::optional<Job> m_pending;
     QString m_hostId;                         // the host whose graph is shown or computed
     TopologyFramePtr m_frame;                 // shown

@@ -3,8 +3,10 @@
 #include <QDateTime>
 #include <QThreadPool>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "passwordvault.h"
+#include "poolrelease.h"
 
 #include "model/accesslog/accesslogstats.h"
 #include "model/hostlistmodel.h"
@@ -76,6 +78,10 @@ Workbench::~Workbench()
 {
     // The fleet joins its worker threads; do it before the timelines they feed go away.
     m_fleet->removeAll();
+    for (auto &[hostId, data] : m_hostData) {
+        if (data.preparing)
+            data.preparing->waitForFinished();
+    }
     for (auto &[hostId, pending] : m_pendingPasswords)
         wipeSecret(pending.secret);
 }
@@ -243,6 +249,12 @@ SnapshotPtr Workbench::latestTable(const QString &hostId) const
 {
     const auto it = m_hostData.find(hostId);
     return it == m_hostData.end() ? nullptr : it->second.latestTable;
+}
+
+PreparedTablePtr Workbench::preparedTable(const QString &hostId) const
+{
+    const auto it = m_hostData.find(hostId);
+    return it == m_hostData.end() ? nullptr : it->second.prepared;
 }
 
 HostSamplePtr Workbench::latestSample(const QString &hostId) const
@@ -520,8 +532,48 @@ void Workbench::onSample(const QString &hostId, const HostSamplePtr &sample)
         data.namespaces = sample->namespaces;
     m_hosts->applySample(*sample);
     emit sampleArrived(hostId, sample);
-    if (sample->table)
-        emit tableArrived(hostId, sample->table);
+    if (sample->table) {
+        data.waitingTable = sample;
+        prepareTable(hostId);
+    }
+}
+
+void Workbench::prepareTable(const QString &hostId)
+{
+    const auto it = m_hostData.find(hostId);
+    if (it == m_hostData.end())
+        return;
+    HostData &data = it->second;
+    if (!data.waitingTable || data.preparingTable)
+        return; // onTablePrepared() takes the waiting table next
+    if (!data.preparing) {
+        data.preparing = std::make_unique<QFutureWatcher<PreparedTablePtr>>();
+        connect(data.preparing.get(), &QFutureWatcher<PreparedTablePtr>::finished, this,
+                [this, hostId] { onTablePrepared(hostId); });
+    }
+    data.preparingTable = true;
+    const HostSamplePtr sample = std::exchange(data.waitingTable, nullptr);
+    // The inventory and map of the moment: the ones stored with (or before) this table.
+    data.preparing->setFuture(
+        QtConcurrent::run([table = sample->table, docker = data.docker,
+                           namespaces = data.namespaces, previous = data.prepared] {
+            return ConnectionTableModel::prepare(table, docker, namespaces, previous);
+        }));
+}
+
+void Workbench::onTablePrepared(const QString &hostId)
+{
+    const auto it = m_hostData.find(hostId);
+    if (it == m_hostData.end())
+        return;
+    HostData &data = it->second;
+    data.preparingTable = false;
+    const PreparedTablePtr prepared = data.preparing->result();
+    // The one before holds a row and two index entries per socket: freed on the pool.
+    releaseOnPool(std::exchange(data.prepared, prepared));
+    if (prepared && prepared->table)
+        emit tableArrived(hostId, prepared->table);
+    prepareTable(hostId);
 }
 
 void Workbench::loadHistory(const QString &hostId, const std::vector<HostSamplePtr> &samples)
@@ -561,6 +613,9 @@ void Workbench::showMoment(const QString &hostId, const HostSamplePtr &sample,
     data.latestTable = table;
     data.docker = docker;
     data.namespaces = namespaces;
+    // A moment of a recording is shown at once (the operator moved the slider), not prepared:
+    // the views diff it themselves.
+    data.prepared.reset();
     m_hosts->applySample(*sample);
     emit sampleArrived(hostId, sample);
     if (table)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/connectiontablemodel.h"
 #include "model/hostsample.h"
 #include "model/hoststate.h"
 #include "remote/hostspec.h"
@@ -7,6 +8,7 @@
 #include "remote/sshtypes.h"
 
 #include <QByteArray>
+#include <QFutureWatcher>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -86,6 +88,9 @@ public:
     // host. Owned by the workbench.
     const AccessLogStats *accessLogs(const QString &hostId) const;
     SnapshotPtr latestTable(const QString &hostId) const;
+    // The newest table made ready for the connection table (ConnectionTableModel::prepare) on
+    // the thread pool: the one tableArrived() last announced; nullptr before the first.
+    PreparedTablePtr preparedTable(const QString &hostId) const;
     HostSamplePtr latestSample(const QString &hostId) const;
     // The newest docker inventory (it comes every 10 s, not with every table) and namespace
     // map the host reported; nullptr before the first.
@@ -138,7 +143,12 @@ public:
 signals:
     void currentHostChanged(const QString &hostId);
     void sampleArrived(const QString &hostId, const twbench::HostSamplePtr &sample);
-    // Emitted only for samples that carry a socket table.
+    // Emitted for samples that carry a socket table, once the table is prepared for the
+    // connection table on the thread pool (preparedTable()): a few tens of milliseconds after
+    // sampleArrived() at 100k sockets, which the GUI thread spends on anything else. A table
+    // that arrives while the one before is still being prepared waits; a third one replaces
+    // it, so a host whose tables come faster than they are prepared announces only the newest.
+    // latestTable() is the newest received at once (sampleArrived() listeners see it).
     void tableArrived(const QString &hostId, const twbench::SnapshotPtr &table);
     void statusChanged(const QString &hostId, const twbench::HostStatus &status);
     // Any add, update or remove (after it was saved).
@@ -166,6 +176,8 @@ private:
     void forgetPassword(const HostSpec &spec);
     void save();
     void dropQuestionsOf(const QString &hostId);
+    void prepareTable(const QString &hostId);
+    void onTablePrepared(const QString &hostId);
     int indexOf(const QString &hostId) const;
 
     struct HostData
@@ -178,6 +190,13 @@ private:
         std::shared_ptr<const NamespaceMap> namespaces;
         HostStatus status;
         std::int64_t clockOffsetMs = 0; // our clock minus the host's, at the last sample
+        PreparedTablePtr prepared;      // the newest announced by tableArrived()
+        // The table waiting to be prepared, with the inventory and map it came with.
+        HostSamplePtr waitingTable;
+        std::unique_ptr<QFutureWatcher<PreparedTablePtr>> preparing;
+        // From the job's start until onTablePrepared(): one job at a time (the watcher stops
+        // running before its result is delivered).
+        bool preparingTable = false;
     };
 
     Mode m_mode = Mode::Live;

@@ -88,6 +88,10 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
     const QAbstractItemModel *source = sourceModel();
     if (!source)
         return false;
+    // No filter at all (the table as opened): every row, without reading any. A new table's
+    // scattered removals re-filter all 100k rows at once.
+    if (m_stateMask == 0 && !m_owner && !m_sockets && !m_group && m_text.isEmpty())
+        return true;
     const QModelIndex index = source->index(sourceRow, 0, sourceParent);
     // Cheapest first: the state is an int, the text needs two endpoints formatted.
     const auto state = static_cast<TcpState>(index.data(ConnectionTableModel::StateRole).toInt());
@@ -123,6 +127,12 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
 
 bool ConnectionFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
+    // The connection table's own values, compared in place: a sort of 100k rows makes millions
+    // of comparisons, and two QVariants each cost more than the comparison.
+    if (sortRole() == ConnectionTableModel::SortRole && left.column() == right.column()) {
+        if (const auto *table = qobject_cast<const ConnectionTableModel *>(left.model()))
+            return table->lessThan(left.row(), right.row(), left.column());
+    }
     const QVariant a = left.data(sortRole());
     const QVariant b = right.data(sortRole());
     // Endpoints by their own ordering (address bytes, then port): numeric, not textual.

@@ -3,6 +3,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <atomic>
 
 namespace twbench {
 
@@ -134,6 +135,35 @@ QVariant ConnectionTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
+bool ConnectionTableModel::lessThan(int a, int b, int column) const
+{
+    const Row &left = m_rows[size_t(a)];
+    const Row &right = m_rows[size_t(b)];
+    switch (column) {
+    case LocalColumn:
+        return left.socket.local < right.socket.local;
+    case RemoteColumn:
+        return left.socket.remote < right.socket.remote;
+    case StateColumn:
+        return int(left.socket.state) < int(right.socket.state);
+    case SideColumn:
+        return int(left.side) < int(right.side);
+    case ContainerColumn:
+        return left.ownerName < right.ownerName;
+    case ReceiveQueueColumn:
+        return left.socket.receiveQueue < right.socket.receiveQueue;
+    case SendQueueColumn:
+        return left.socket.sendQueue < right.socket.sendQueue;
+    case UidColumn:
+        return qint64(left.socket.uid) < qint64(right.socket.uid);
+    case InodeColumn:
+        return quint64(left.socket.inode) < quint64(right.socket.inode);
+    case NamespaceColumn:
+        return quint64(left.socket.netns) < quint64(right.socket.netns);
+    }
+    return false;
+}
+
 QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
@@ -190,8 +220,106 @@ void ConnectionTableModel::clear()
 {
     m_snapshot.reset();
     m_hostId.clear();
+    m_preparedId = 0;
     resetRows();
 }
+
+namespace {
+
+// The rows of one table: each socket's side and owner, with the owners worked out once per
+// namespace and per process (a table has few of those and many sockets, and the strings are
+// then shared by every row of a namespace).
+class RowMaker final
+{
+public:
+    RowMaker(const Snapshot &snapshot, const DockerInventory *inventory,
+             const NamespaceMap *namespaces)
+        : m_attribution(snapshot, inventory ? *inventory : noInventory(),
+                        namespaces ? *namespaces : NamespaceMap())
+    {}
+
+    ConnectionRow row(const Socket &socket)
+    {
+        // Per namespace: Snapshot::isListeningEndpoint mixes every namespace of the table.
+        const Owner &owner = ownerOfSocket(socket);
+        return {socket, m_attribution.sideOf(socket), owner.id, owner.name};
+    }
+
+private:
+    struct Owner
+    {
+        QString id;
+        QString name;
+    };
+
+    static const DockerInventory &noInventory()
+    {
+        static const DockerInventory none;
+        return none;
+    }
+
+    const Owner &ownerOf(std::uint64_t netns)
+    {
+        const std::uint64_t canonical = m_attribution.canonicalNetns(netns);
+        auto it = m_owners.find(canonical);
+        if (it != m_owners.end())
+            return *it;
+        Owner owner;
+        const EndpointOwner endpointOwner = m_attribution.ownerOfNamespace(netns);
+        if (endpointOwner.kind == OwnerKind::Container) {
+            const Container &container =
+                m_attribution.inventory().containers[size_t(endpointOwner.container)];
+            owner.id = container.id;
+            owner.name = safeDisplayText(container.name);
+        } else if (endpointOwner.kind == OwnerKind::Unknown) {
+            owner.id = QStringLiteral("netns:") + QString::number(canonical);
+            owner.name = ConnectionTableModel::tr("namespace %1").arg(canonical);
+        }
+        return *m_owners.insert(canonical, owner);
+    }
+
+    // A host socket with a known process (ss -p as root): the process, once per pid. Its id
+    // stays the host's (empty), so the container filter's "host" still takes it.
+    const Owner &ownerOfSocket(const Socket &socket)
+    {
+        if (socket.pid == 0 || !m_attribution.isHostNamespace(socket.netns))
+            return ownerOf(socket.netns);
+        auto it = m_processOwners.find(socket.pid);
+        if (it != m_processOwners.end())
+            return *it;
+        const EndpointOwner endpointOwner = m_attribution.ownerOfLocal(socket);
+        if (endpointOwner.kind != OwnerKind::HostProcess)
+            return ownerOf(socket.netns);
+        return *m_processOwners.insert(socket.pid,
+                                       Owner{QString(), m_attribution.describe(endpointOwner)});
+    }
+
+    const Attribution m_attribution;
+    QHash<std::uint64_t, Owner> m_owners;
+    QHash<std::uint32_t, Owner> m_processOwners;
+};
+
+// The role bits of what differs between a row as shown and as it is now; 0: nothing.
+unsigned changeBits(const ConnectionRow &current, const ConnectionRow &next)
+{
+    unsigned bits = 0;
+    if (current.socket.state != next.socket.state)
+        bits |= DisplayBits | StateBits;
+    if (current.side != next.side)
+        bits |= DisplayBits | SideBits;
+    if (current.ownerId != next.ownerId || current.ownerName != next.ownerName)
+        bits |= DisplayBits | OwnerBits;
+    if (current.socket.receiveQueue != next.socket.receiveQueue ||
+        current.socket.sendQueue != next.socket.sendQueue ||
+        current.socket.uid != next.socket.uid || current.socket.inode != next.socket.inode ||
+        current.socket.pid != next.socket.pid)
+        bits |= DisplayBits;
+    return bits;
+}
+
+std::atomic<std::uint64_t> lastPreparedId{0};
+
+} // namespace
 
 void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
                                          std::shared_ptr<const DockerInventory> inventory,
@@ -205,52 +333,9 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
         clear(); // another host: a diff between two hosts' tables means nothing
     m_hostId = snapshot->hostId;
     m_snapshot = snapshot;
+    m_preparedId = 0;
 
-    static const DockerInventory noInventory;
-    const Attribution attribution(*snapshot, inventory ? *inventory : noInventory,
-                                  namespaces ? *namespaces : NamespaceMap());
-    // One owner per namespace, worked out once: a table has few namespaces and many sockets,
-    // and the strings are then shared by every row of a namespace.
-    struct Owner
-    {
-        QString id;
-        QString name;
-    };
-    QHash<std::uint64_t, Owner> owners;
-    const auto ownerOf = [&](std::uint64_t netns) -> const Owner & {
-        const std::uint64_t canonical = attribution.canonicalNetns(netns);
-        auto it = owners.find(canonical);
-        if (it != owners.end())
-            return *it;
-        Owner owner;
-        const EndpointOwner endpointOwner = attribution.ownerOfNamespace(netns);
-        if (endpointOwner.kind == OwnerKind::Container) {
-            const Container &container =
-                attribution.inventory().containers[size_t(endpointOwner.container)];
-            owner.id = container.id;
-            owner.name = safeDisplayText(container.name);
-        } else if (endpointOwner.kind == OwnerKind::Unknown) {
-            owner.id = QStringLiteral("netns:") + QString::number(canonical);
-            owner.name = tr("namespace %1").arg(canonical);
-        }
-        return *owners.insert(canonical, owner);
-    };
-    // A host socket with a known process (ss -p as root): the process, once per pid. Its id
-    // stays the host's (empty), so the container filter's "host" still takes it.
-    QHash<std::uint32_t, Owner> processOwners;
-    const auto ownerOfSocket = [&](const Socket &socket) -> const Owner & {
-        if (socket.pid == 0 || !attribution.isHostNamespace(socket.netns))
-            return ownerOf(socket.netns);
-        auto it = processOwners.find(socket.pid);
-        if (it != processOwners.end())
-            return *it;
-        const EndpointOwner endpointOwner = attribution.ownerOfLocal(socket);
-        if (endpointOwner.kind != OwnerKind::HostProcess)
-            return ownerOf(socket.netns);
-        return *processOwners.insert(socket.pid,
-                                     Owner{QString(), attribution.describe(endpointOwner)});
-    };
-
+    RowMaker maker(*snapshot, inventory.get(), namespaces.get());
     std::vector<char> keep(m_rows.size(), 0);
     std::vector<Row> added;
     std::vector<ChangedRow> changed;
@@ -259,9 +344,6 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
 
     for (const Socket &socket : snapshot->sockets) {
         const SocketKey key = SocketKey::of(socket);
-        // Per namespace: Snapshot::isListeningEndpoint mixes every namespace of the table.
-        const SocketSide side = attribution.sideOf(socket);
-        const Owner &owner = ownerOfSocket(socket);
         // New sockets get a provisional negative entry, -(position in `added` + 1), so a
         // repeated 4-tuple in the same table (which a parser should not give) is dropped here
         // rather than shown twice.
@@ -270,7 +352,7 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
         int &slot = m_index[key];
         if (m_index.size() != sizeBefore) {
             slot = -int(added.size()) - 1;
-            added.push_back({socket, side, owner.id, owner.name});
+            added.push_back(maker.row(socket));
             continue;
         }
         const int row = slot;
@@ -278,20 +360,10 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
             continue; // duplicate
         keep[size_t(row)] = 1;
         Row &current = m_rows[size_t(row)];
-        unsigned bits = 0;
-        if (current.socket.state != socket.state)
-            bits |= DisplayBits | StateBits;
-        if (current.side != side)
-            bits |= DisplayBits | SideBits;
-        if (current.ownerId != owner.id || current.ownerName != owner.name)
-            bits |= DisplayBits | OwnerBits;
-        if (current.socket.receiveQueue != socket.receiveQueue ||
-            current.socket.sendQueue != socket.sendQueue || current.socket.uid != socket.uid ||
-            current.socket.inode != socket.inode || current.socket.pid != socket.pid)
-            bits |= DisplayBits;
-        if (bits) {
+        Row next = maker.row(socket);
+        if (const unsigned bits = changeBits(current, next)) {
             // dataChanged follows the change: the new values are in place when it is emitted.
-            current = {socket, side, owner.id, owner.name};
+            current = std::move(next);
             changed.push_back({row, bits});
         }
     }
@@ -304,6 +376,167 @@ void ConnectionTableModel::applySnapshot(SnapshotPtr snapshot,
 
     // 3. New rows, in one batch at the end.
     appendRows(std::move(added));
+}
+
+void ConnectionTableModel::adoptOrder(const PreparedTable &prepared)
+{
+    if (m_rows.size() != prepared.modelOrder.size())
+        return; // not the same sockets: leave it to the next full diff
+    std::vector<int> newRowOf(m_rows.size());
+    bool moved = false;
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        const int target = prepared.modelRow.value(m_rows[row].key(), -1);
+        if (target < 0)
+            return;
+        newRowOf[row] = target;
+        moved = moved || target != int(row);
+    }
+    if (moved) {
+        emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        std::vector<Row> reordered(m_rows.size());
+        for (std::size_t row = 0; row < m_rows.size(); ++row)
+            reordered[size_t(newRowOf[row])] = std::move(m_rows[row]);
+        m_rows = std::move(reordered);
+        const QModelIndexList from = persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &index : from)
+            to.append(createIndex(newRowOf[size_t(index.row())], index.column()));
+        changePersistentIndexList(from, to);
+        emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    }
+    m_index = prepared.modelRow;
+    m_preparedId = prepared.id;
+}
+
+PreparedTablePtr ConnectionTableModel::prepare(SnapshotPtr snapshot,
+                                               std::shared_ptr<const DockerInventory> inventory,
+                                               std::shared_ptr<const NamespaceMap> namespaces,
+                                               const PreparedTablePtr &previous)
+{
+    auto prepared = std::make_shared<PreparedTable>();
+    prepared->id = ++lastPreparedId;
+    if (!snapshot)
+        return prepared;
+    RowMaker maker(*snapshot, inventory.get(), namespaces.get());
+    std::vector<ConnectionRow> &rows = prepared->rows;
+    rows.reserve(snapshot->sockets.size());
+    QHash<SocketKey, int> position;
+    position.reserve(qsizetype(snapshot->sockets.size()));
+    for (const Socket &socket : snapshot->sockets) {
+        // One lookup, as in applySnapshot(); a repeated 4-tuple keeps its first row.
+        const qsizetype sizeBefore = position.size();
+        int &slot = position[SocketKey::of(socket)];
+        if (position.size() == sizeBefore)
+            continue;
+        slot = int(rows.size());
+        rows.push_back(maker.row(socket));
+    }
+
+    std::vector<int> &order = prepared->modelOrder;
+    order.reserve(rows.size());
+    if (previous && previous->table && previous->table->hostId == snapshot->hostId) {
+        prepared->baseId = previous->id;
+        std::vector<char> matched(rows.size(), 0);
+        for (const int before : previous->modelOrder) {
+            const ConnectionRow &old = previous->rows[size_t(before)];
+            const auto it = position.constFind(old.key());
+            if (it == position.cend()) {
+                prepared->gone.push_back(old.key());
+                continue;
+            }
+            matched[size_t(*it)] = 1;
+            order.push_back(*it);
+            if (const unsigned bits = changeBits(old, rows[size_t(*it)]))
+                prepared->changed.emplace_back(*it, bits);
+        }
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (!matched[i]) {
+                prepared->added.push_back(int(i));
+                order.push_back(int(i));
+            }
+        }
+    } else {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            prepared->added.push_back(int(i));
+            order.push_back(int(i));
+        }
+    }
+    prepared->modelRow.reserve(qsizetype(order.size()));
+    for (std::size_t row = 0; row < order.size(); ++row)
+        prepared->modelRow.insert(rows[size_t(order[row])].key(), int(row));
+    prepared->table = std::move(snapshot);
+    prepared->inventory = std::move(inventory);
+    prepared->namespaces = std::move(namespaces);
+    return prepared;
+}
+
+void ConnectionTableModel::applyPrepared(const PreparedTablePtr &prepared)
+{
+    if (!prepared || !prepared->table) {
+        clear();
+        return;
+    }
+    if (!m_rows.empty() && prepared->table->hostId != m_hostId)
+        clear();
+    const auto adopt = [this, &prepared] {
+        m_hostId = prepared->table->hostId;
+        m_snapshot = prepared->table;
+        m_index = prepared->modelRow;
+        m_preparedId = prepared->id;
+    };
+    if (m_rows.empty()) {
+        // A load, in the prepared row order, so that the next table's diff fits.
+        std::vector<Row> rows;
+        rows.reserve(prepared->modelOrder.size());
+        for (const int position : prepared->modelOrder)
+            rows.push_back(prepared->rows[size_t(position)]);
+        appendRows(std::move(rows), IndexUpkeep::Replaced);
+        adopt();
+        return;
+    }
+    if (m_preparedId == 0 || m_preparedId != prepared->baseId) {
+        // Not what the diff was made against (a table applied directly, a skipped one): the
+        // full diff here, then the prepared row order, so that the next diff fits again.
+        applySnapshot(prepared->table, prepared->inventory, prepared->namespaces);
+        adoptOrder(*prepared);
+        return;
+    }
+
+    // What changed, looked up on the old row numbers (no row has moved yet).
+    std::vector<ChangedRow> changed;
+    changed.reserve(prepared->changed.size());
+    for (const auto &[position, bits] : prepared->changed) {
+        const Row &next = prepared->rows[size_t(position)];
+        const int row = m_index.value(next.key(), -1);
+        if (row < 0)
+            continue;
+        m_rows[size_t(row)] = next;
+        changed.push_back({row, bits});
+    }
+    announceChanged(std::move(changed), rolesOf);
+
+    std::vector<char> keep(m_rows.size(), 1);
+    for (const SocketKey &key : prepared->gone) {
+        const int row = m_index.value(key, -1);
+        if (row >= 0)
+            keep[size_t(row)] = 0;
+    }
+    // The index is the prepared one, set at the end: kept up row by row it would be rebuilt
+    // here (a rehash of every key below the first gone row) on the GUI thread.
+    dropRows(keep, IndexUpkeep::Replaced);
+    std::vector<Row> added;
+    added.reserve(prepared->added.size());
+    for (const int position : prepared->added)
+        added.push_back(prepared->rows[size_t(position)]);
+    appendRows(std::move(added), IndexUpkeep::Replaced);
+    adopt();
+    if (m_rows.size() != prepared->modelOrder.size()) {
+        // Should not happen: the diff was made against what is shown. Recover by a reload.
+        qWarning("ConnectionTableModel: a prepared table did not fit the rows shown");
+        clear();
+        applyPrepared(prepared);
+    }
 }
 
 } // namespace twbench

@@ -39,6 +39,31 @@ struct ConnectionRow
     SocketKey key() const { return SocketKey::of(socket); }
 };
 
+// A table made ready for ConnectionTableModel off the GUI thread (ConnectionTableModel::prepare):
+// every socket's row with its side and owner worked out, how the table differs from the one
+// prepared before it, and the rows in the order the model holds them once both are applied in
+// turn. A model that shows the table before applies this one with work in proportion to what
+// changed (applyPrepared()), not to the table's size. Immutable once made; share it.
+struct PreparedTable
+{
+    std::uint64_t id = 0;     // unique per prepare() call
+    std::uint64_t baseId = 0; // the table diffed against; 0: none (a first table)
+    SnapshotPtr table;
+    std::shared_ptr<const DockerInventory> inventory;
+    std::shared_ptr<const NamespaceMap> namespaces;
+    std::vector<ConnectionRow> rows; // one per distinct socket, in table order
+    // What the model shows, in its row order: positions into `rows` (the rows of the base that
+    // stay, in their order, then the new ones), and each key's row.
+    std::vector<int> modelOrder;
+    QHash<SocketKey, int> modelRow;
+    // Against the base: positions into `rows` of the new sockets (in table order) and of the
+    // changed ones with ConnectionTableModel's role bits, and the keys that are gone.
+    std::vector<int> added;
+    std::vector<std::pair<int, unsigned>> changed;
+    std::vector<SocketKey> gone;
+};
+using PreparedTablePtr = std::shared_ptr<const PreparedTable>;
+
 class ConnectionTableModel final : public RowDiffModel<ConnectionRow, SocketKey>
 {
     Q_OBJECT
@@ -99,16 +124,36 @@ public:
     // Empties the model with a reset: for switching hosts.
     void clear();
 
+    // The work of applySnapshot() that does not touch the model, for a worker thread: rows,
+    // sides, owners, and the difference from `previous` (the table prepared before, of the same
+    // host; null for none). Thread-safe: reads only its arguments.
+    static PreparedTablePtr prepare(SnapshotPtr snapshot,
+                                    std::shared_ptr<const DockerInventory> inventory,
+                                    std::shared_ptr<const NamespaceMap> namespaces,
+                                    const PreparedTablePtr &previous);
+    // Shows a prepared table. When the model shows the table it was diffed against (applied
+    // through here) or nothing, the change costs the GUI thread what changed plus moving rows;
+    // otherwise it falls back to applySnapshot() of its table. Same signals either way.
+    void applyPrepared(const PreparedTablePtr &prepared);
+
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Socket &socketAt(int row) const { return m_rows[size_t(row)].socket; }
     SocketSide sideAt(int row) const { return m_rows[size_t(row)].side; }
     const ConnectionRow &rowAt(int row) const { return m_rows[size_t(row)]; }
+    // Row a before row b in `column`, as their SortRole values order them.
+    bool lessThan(int a, int b, int column) const;
 
 private:
     using Row = ConnectionRow;
 
+    // After a full diff of `prepared`'s table: puts the rows in its order (one layout change,
+    // persistent indexes carried along) and takes its index, so that the next prepared table,
+    // diffed against this one, applies as a diff again.
+    void adoptOrder(const PreparedTable &prepared);
+
     SnapshotPtr m_snapshot;
     QString m_hostId;
+    std::uint64_t m_preparedId = 0; // the PreparedTable shown; 0: none (applySnapshot, clear)
 };
 
 } // namespace twbench

@@ -4,6 +4,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <vector>
 
@@ -15,8 +16,10 @@ namespace twbench {
 //  - changed rows are announced in a few merged dataChanged ranges (one for the whole table
 //    above MaxChangedRanges, qBittorrent's fallback),
 //  - gone rows are removed range by range from the bottom up, or under one layout change when
-//    that would move more than MaxRemovalRowMoves rows in total (thousands of scattered
-//    removals at 100k rows would be quadratic here and in every proxy above),
+//    that would move more than MaxRemovalRowMoves rows in total or take more than
+//    MaxRemovalRanges ranges (thousands of scattered removals at 100k rows would be quadratic
+//    here and in every proxy above: each removal signal costs a proxy and a view work in
+//    proportion to all their rows, wherever the range is),
 //  - new rows are appended in one batch.
 // A derived model decides what changed and which roles that touches; Row must have a `key()`
 // returning Key. No signals or slots of its own, so no Q_OBJECT: moc sees the derived class.
@@ -33,12 +36,17 @@ public:
 
     static constexpr int MaxChangedRanges = 64;
     static constexpr qsizetype MaxRemovalRowMoves = 2'000'000;
+    static constexpr std::size_t MaxRemovalRanges = 32;
     // Changed rows at most this many unchanged rows apart share one dataChanged range: a few
     // needless repaints cost less than many signals.
     static constexpr int MergeGap = 4;
 
 protected:
     using QAbstractTableModel::QAbstractTableModel;
+
+    // Whether dropRows() and appendRows() keep m_index up to date, or leave it to the caller,
+    // who replaces it as a whole afterwards (an index made off the GUI thread).
+    enum class IndexUpkeep : std::uint8_t { Maintained, Replaced };
 
     struct ChangedRow
     {
@@ -85,8 +93,9 @@ protected:
     }
 
     // Removes the rows whose keep[row] is 0 and their keys; keep covers every current row.
-    void dropRows(const std::vector<char> &keep)
+    void dropRows(const std::vector<char> &keep, IndexUpkeep upkeep = IndexUpkeep::Maintained)
     {
+        const bool maintain = upkeep == IndexUpkeep::Maintained;
         struct Range
         {
             size_t first, last; // inclusive
@@ -95,7 +104,8 @@ protected:
         for (size_t row = 0; row < keep.size(); ++row) {
             if (keep[row])
                 continue;
-            m_index.remove(m_rows[row].key());
+            if (maintain)
+                m_index.remove(m_rows[row].key());
             if (!ranges.empty() && ranges.back().last + 1 == row)
                 ranges.back().last = row;
             else
@@ -113,7 +123,7 @@ protected:
             removedBelow += it->last - it->first + 1;
         }
 
-        if (moves <= MaxRemovalRowMoves) {
+        if (moves <= MaxRemovalRowMoves && ranges.size() <= MaxRemovalRanges) {
             for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
                 this->beginRemoveRows({}, int(it->first), int(it->last));
                 m_rows.erase(m_rows.begin() + std::ptrdiff_t(it->first),
@@ -143,11 +153,12 @@ protected:
             this->changePersistentIndexList(from, to);
             emit this->layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
         }
-        reindexFrom(ranges.front().first);
+        if (maintain)
+            reindexFrom(ranges.front().first);
     }
 
     // Appends `rows` in one insertion and indexes their keys.
-    void appendRows(std::vector<Row> &&rows)
+    void appendRows(std::vector<Row> &&rows, IndexUpkeep upkeep = IndexUpkeep::Maintained)
     {
         if (rows.empty())
             return;
@@ -155,7 +166,8 @@ protected:
         this->beginInsertRows({}, first, first + int(rows.size()) - 1);
         m_rows.reserve(m_rows.size() + rows.size());
         for (Row &row : rows) {
-            m_index.insert(row.key(), int(m_rows.size()));
+            if (upkeep == IndexUpkeep::Maintained)
+                m_index.insert(row.key(), int(m_rows.size()));
             m_rows.push_back(std::move(row));
         }
         this->endInsertRows();

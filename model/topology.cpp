@@ -148,6 +148,12 @@ QString netns(const QString &hostId, std::uint64_t inode)
     return id(hostId, QLatin1String("netns"), QString::number(inode));
 }
 
+QString otherPeers(const QString &hostId, bool callers)
+{
+    return part(hostId) +
+           (callers ? QStringLiteral("/others/callers") : QStringLiteral("/others/services"));
+}
+
 QString edge(const QString &fromId, const QString &toId)
 {
     return fromId + QStringLiteral(" > ") + toId;

@@ -30,6 +30,8 @@ namespace twbench {
 //   <host>/external/<ip>               a peer outside the host, one node per address
 //   <host>/netpeer/<ip>                an address in a docker subnet that no container has
 //   <host>/netns/<inode>               a namespace the inventory does not explain
+//   <host>/others/callers              the callers folded by TopologyBuilder's peer cap
+//   <host>/others/services             the services folded likewise
 // Edge ids are "<from id> > <to id>".
 enum class NodeKind : std::uint8_t {
     Host,
@@ -59,6 +61,13 @@ struct TopologyNode
     // the inventory publishes or exposes), the port of a HostService.
     std::vector<std::uint16_t> servicePorts;
     std::uint64_t netns = 0; // Namespace nodes
+    // > 0: not one peer but this many, folded into one node because the host had more distinct
+    // peers in one role than TopologyBuilder::Options::maxPeersPerRole: the ones with the least
+    // TIME_WAIT, then the fewest connections. Its edges count every connection of the folded
+    // peers. `kind` is the kind most of them had.
+    int foldedPeers = 0;
+    bool foldedCallers = false; // folded callers (left of the graph); else folded services
+    QStringList foldedLabels;   // the first few folded peers' labels, the busiest first
 };
 
 // Which end of an edge's connections holds TIME_WAIT, i.e. sent the first FIN.
@@ -140,6 +149,7 @@ QString gateway(const QString &hostId, const QString &network);
 QString external(const QString &hostId, const IpAddress &address);
 QString networkPeer(const QString &hostId, const IpAddress &address);
 QString netns(const QString &hostId, std::uint64_t inode);
+QString otherPeers(const QString &hostId, bool callers);
 QString edge(const QString &fromId, const QString &toId);
 } // namespace topologyid
 

@@ -4,7 +4,9 @@
 #include <QMultiHash>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <span>
 
 namespace twbench {
 
@@ -525,6 +527,174 @@ void finishEdge(TopologyEdge &edge, const TopologyBuilder::Options &options)
     }
 }
 
+bool isPeerKind(NodeKind kind)
+{
+    switch (kind) {
+    case NodeKind::HostService:
+    case NodeKind::External:
+    case NodeKind::NetworkPeer:
+    case NodeKind::Namespace:
+        return true;
+    case NodeKind::Host:
+    case NodeKind::ComposeService:
+    case NodeKind::Container:
+    case NodeKind::Gateway:
+        return false;
+    }
+    return false;
+}
+
+void addCounts(StateCounts &into, const StateCounts &from)
+{
+    for (std::size_t i = 0; i < into.size(); ++i)
+        into[i] += from[i];
+}
+
+// Adds the counts of `from` (an edge being folded away) to `into`; closer and rate are worked
+// out again by finishEdge() from the sums.
+void mergeEdge(TopologyEdge &into, const TopologyEdge &from)
+{
+    addCounts(into.counts, from.counts);
+    addCounts(into.serverEnd, from.serverEnd);
+    addCounts(into.clientEnd, from.clientEnd);
+    into.connections += from.connections;
+    into.bothEndsSeen += from.bothEndsSeen;
+    into.serverEndsObserved += from.serverEndsObserved;
+    into.clientEndsObserved += from.clientEndsObserved;
+    into.timeWaitServer += from.timeWaitServer;
+    into.timeWaitClient += from.timeWaitClient;
+    into.timeWaitConnections += from.timeWaitConnections;
+    for (const std::uint16_t port : from.servicePorts)
+        insertSorted(into.servicePorts, port);
+    into.sockets.insert(into.sockets.end(), from.sockets.begin(), from.sockets.end());
+}
+
+// The peer cap of TopologyBuilder (see its comment), on the nodes and edges gathered so far
+// (edges by node index, before take() sorts and names them).
+void foldMinorPeers(TopologyBuilder::State &state, int cap)
+{
+    if (cap < 2)
+        return; // 0: no cap; 1 would leave only the fold node, which says nothing
+    const std::size_t nodeCount = state.nodes.size();
+    struct Use
+    {
+        bool calls = false;
+        bool serves = false;
+        std::uint64_t timeWait = 0;
+        std::uint64_t connections = 0;
+    };
+    std::vector<Use> use(nodeCount);
+    for (const TopologyEdge &edge : state.edges) {
+        for (const int end : {edge.from, edge.to}) {
+            use[std::size_t(end)].timeWait += edge.timeWaitConnections;
+            use[std::size_t(end)].connections += edge.connections;
+        }
+        use[std::size_t(edge.from)].calls = true;
+        use[std::size_t(edge.to)].serves = true;
+    }
+    // (host, callers?) → its peers of that role, in node order.
+    std::map<std::pair<QString, bool>, std::vector<int>> roles;
+    for (std::size_t i = 0; i < nodeCount; ++i) {
+        const TopologyNode &node = state.nodes[i];
+        if (isPeerKind(node.kind) && use[i].calls != use[i].serves)
+            roles[{node.hostId, use[i].calls}].push_back(int(i));
+    }
+
+    std::vector<int> representative(nodeCount);
+    std::iota(representative.begin(), representative.end(), 0);
+    std::vector<TopologyNode> folds;
+    for (auto &[role, peers] : roles) {
+        if (peers.size() <= std::size_t(cap))
+            continue;
+        // The busiest first: TIME_WAIT is what the operator came for, then connections; ids
+        // make the choice the same for the same table however its sockets were ordered.
+        std::sort(peers.begin(), peers.end(), [&](int a, int b) {
+            const Use &ua = use[std::size_t(a)];
+            const Use &ub = use[std::size_t(b)];
+            if (ua.timeWait != ub.timeWait)
+                return ua.timeWait > ub.timeWait;
+            if (ua.connections != ub.connections)
+                return ua.connections > ub.connections;
+            return state.nodes[std::size_t(a)].id < state.nodes[std::size_t(b)].id;
+        });
+        const auto folded = std::span(peers).subspan(std::size_t(cap - 1));
+        TopologyNode fold;
+        fold.hostId = role.first;
+        fold.foldedCallers = role.second;
+        fold.id = topologyid::otherPeers(fold.hostId, fold.foldedCallers);
+        fold.foldedPeers = int(folded.size());
+        std::map<NodeKind, int> kinds;
+        for (const int index : folded) {
+            const TopologyNode &peer = state.nodes[std::size_t(index)];
+            ++kinds[peer.kind];
+            if (fold.foldedLabels.size() < 5)
+                fold.foldedLabels << peer.label;
+            representative[std::size_t(index)] = int(nodeCount + folds.size());
+        }
+        fold.kind = std::max_element(kinds.begin(), kinds.end(), [](const auto &a, const auto &b) {
+                        return a.second < b.second;
+                    })->first;
+        const bool onlyPorts = kinds.size() == 1 && fold.kind == NodeKind::HostService;
+        // Host ports are named after their host ("web01 port 6601"): the fold is, too.
+        QString hostName;
+        for (const TopologyNode &node : state.nodes) {
+            if (node.kind == NodeKind::Host && node.hostId == fold.hostId)
+                hostName = node.label;
+        }
+        fold.label = onlyPorts && !hostName.isEmpty()
+                         ? QCoreApplication::translate("twbench::Topology", "%Ln other ports of %1",
+                                                       "folded host ports", fold.foldedPeers)
+                               .arg(hostName)
+                         : QCoreApplication::translate("twbench::Topology", "%Ln other peers",
+                                                       "folded peers", fold.foldedPeers);
+        folds.push_back(std::move(fold));
+    }
+    if (folds.empty())
+        return;
+
+    // Keep the nodes that are not folded, in order, then the folds; renumber through `kept`.
+    std::vector<int> kept(nodeCount + folds.size(), -1);
+    std::vector<TopologyNode> nodes;
+    nodes.reserve(nodeCount + folds.size());
+    for (std::size_t i = 0; i < nodeCount; ++i) {
+        if (representative[i] != int(i))
+            continue;
+        kept[i] = int(nodes.size());
+        nodes.push_back(std::move(state.nodes[i]));
+    }
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+        kept[nodeCount + f] = int(nodes.size());
+        nodes.push_back(std::move(folds[f]));
+    }
+    const auto newIndex = [&](int node) {
+        return kept[std::size_t(representative[std::size_t(node)])];
+    };
+
+    std::vector<TopologyEdge> edges;
+    QHash<std::uint64_t, int> byPair;
+    for (TopologyEdge &edge : state.edges) {
+        const int from = newIndex(edge.from);
+        const int to = newIndex(edge.to);
+        const std::uint64_t key = (std::uint64_t(std::uint32_t(from)) << 32) | std::uint32_t(to);
+        const auto it = byPair.constFind(key);
+        if (it != byPair.cend()) {
+            mergeEdge(edges[std::size_t(*it)], edge);
+            continue;
+        }
+        edge.from = from;
+        edge.to = to;
+        byPair.insert(key, int(edges.size()));
+        edges.push_back(std::move(edge));
+    }
+
+    state.nodes = std::move(nodes);
+    state.edges = std::move(edges);
+    state.nodeById.clear();
+    for (std::size_t i = 0; i < state.nodes.size(); ++i)
+        state.nodeById.insert(state.nodes[i].id, int(i));
+    state.edgeByPair = std::move(byPair);
+}
+
 } // namespace
 
 TopologyBuilder::TopologyBuilder()
@@ -547,6 +717,7 @@ Topology TopologyBuilder::take()
 {
     State state = std::move(*m_state);
     *m_state = State();
+    foldMinorPeers(state, m_options.maxPeersPerRole);
 
     // Sort nodes by id and renumber the edges' ends.
     std::vector<int> order(state.nodes.size());

@@ -35,6 +35,17 @@ namespace twbench {
 //
 // Nodes: the host, every running container's node (even without connections: an idle service
 // is worth seeing), and any node an edge touches.
+//
+// Peer cap (Options::maxPeersPerRole): a host can have thousands of distinct peers (clients
+// from all over the internet; loopback TIME_WAITs whose listener is gone, each naming another
+// ephemeral "port" of the host), and a graph of a thousand nodes is unreadable. Peers are the
+// nodes that stand for an address or a port rather than for something the host runs: external
+// peers, network peers, the host's ports and unexplained namespaces. Those that only call are
+// callers, those that are only called are services (a peer that does both is kept: it relays).
+// When a host has more peers in one role than the cap, the busiest cap − 1 stay and the rest
+// fold into one "N other peers" node of that role, whose edges sum every count of the edges
+// they replace (connections, states, both ends, TIME_WAIT by end, ports, sockets), so totals
+// stay exact; its closer and rate are worked out again from the sums.
 class TopologyBuilder final
 {
 public:
@@ -42,7 +53,15 @@ public:
     {
         double timeWaitSeconds = 60;     // Linux TCP_TIMEWAIT_LEN; not tunable by sysctl
         double bothMinorityShare = 0.10; // the smaller side's share of TIME_WAIT for "both"
+        // Peers kept per host and role, the fold node included; 0: no cap. The graph view sets
+        // it (DefaultPeerCap); the diagnosis and the reports see every peer.
+        int maxPeersPerRole = 0;
     };
+    // What the graph view draws. Each role's peers stand in one column of the graph, each with
+    // its edge label beside it: 40 of them fitted into the Topology dock (620 × 700) drew
+    // 3-pixel text, 12 a role with both roles (stacked) 5.6-pixel text; 10 keep the titles
+    // legible without zooming.
+    static constexpr int DefaultPeerCap = 10;
 
     TopologyBuilder();
     explicit TopologyBuilder(Options options);

@@ -3164,6 +3164,30 @@ Do this only when you know why the key changed (the server was reinstalled or it
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
+    <message>
+        <source>Recording &amp;keeps</source>
+        <translation>录制保留(&amp;K)</translation>
+    </message>
+    <message>
+        <source>The last 6 hours</source>
+        <translation>最近 6 小时</translation>
+    </message>
+    <message>
+        <source>The last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>The last 3 days</source>
+        <translation>最近 3 天</translation>
+    </message>
+    <message>
+        <source>Everything (the file grows without limit)</source>
+        <translation>全部（文件会无限增长）</translation>
+    </message>
+    <message>
+        <source>At most %1 on disk: with many hosts, the oldest go first</source>
+        <translation>磁盘上最多 %1：主机多时，最早的数据先删除</translation>
+    </message>
 </context>
 <context>
     <name>twbench::ReportBuilder</name>
@@ -4095,6 +4119,20 @@ Exit codes: 0 written, 1 an output could not be written, 2 bad arguments,
         <comment>host name, port, the listening process</comment>
         <translation>%1 端口 %2 · %3</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln other ports of %1</source>
+        <comment>folded host ports</comment>
+        <translation>
+            <numerusform>%1 的其他 %Ln 个端口</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln other peers</source>
+        <comment>folded peers</comment>
+        <translation>
+            <numerusform>其他 %Ln 个对端</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>twbench::TopologyView</name>
@@ -4240,6 +4278,39 @@ Exit codes: 0 written, 1 an output could not be written, 2 bad arguments,
     <message>
         <source>Topology</source>
         <translation>拓扑</translation>
+    </message>
+    <message>
+        <source>callers with the least TIME_WAIT</source>
+        <translation>TIME_WAIT 最少的调用方</translation>
+    </message>
+    <message>
+        <source>services with the least TIME_WAIT</source>
+        <translation>TIME_WAIT 最少的服务</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%Ln ports)</source>
+        <comment>a long list of ports, cut short</comment>
+        <translation>
+            <numerusform>（%Ln 个端口）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The %1 callers with the least TIME_WAIT, folded into one node so the graph stays readable. Its edges count all of their connections.</source>
+        <translation>TIME_WAIT 最少的 %1 个调用方已合并为一个节点，以保持图清晰可读。其连线计入它们的全部连接。</translation>
+    </message>
+    <message>
+        <source>The %1 services with the least TIME_WAIT, folded into one node so the graph stays readable. Its edges count all of their connections.</source>
+        <translation>TIME_WAIT 最少的 %1 个服务已合并为一个节点，以保持图清晰可读。其连线计入它们的全部连接。</translation>
+    </message>
+    <message>
+        <source>Among them:</source>
+        <translation>其中：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln quiet peer(s) folded</source>
+        <translation>
+            <numerusform>已合并 %Ln 个安静的对端</numerusform>
+        </translation>
     </message>
 </context>
 <context>

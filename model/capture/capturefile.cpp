@@ -37,6 +37,10 @@ constexpr std::int32_t captureApplicationId = 0x54574243;
 constexpr char sqliteMagic[] = "SQLite format 3"; // and a NUL: the first 16 bytes of the file
 constexpr qsizetype sqliteHeaderBytes = 100;
 constexpr int busyTimeoutMs = 5000;
+// How far a host's clock moves between two prunes of the rolling window.
+constexpr std::int64_t pruneStepMs = 60 * 1000;
+// The size cap never narrows the window below this: ten minutes is still an investigation.
+constexpr std::int64_t minimumKeptMs = 10 * 60 * 1000;
 
 // --- schema ---
 
@@ -50,6 +54,15 @@ constexpr const char *schemaStatements[] = {
     // GROUPS is a keyword since SQLite 3.28 (window frames): always quoted.
     "CREATE TABLE \"groups\"(table_id INTEGER PRIMARY KEY, data BLOB)",
     "CREATE TABLE findings(id INTEGER PRIMARY KEY, host_id TEXT, epoch_ms INTEGER, data TEXT)",
+};
+
+// What the live recording's rolling window deletes by: a host's rows older than a time. Not
+// part of the schema's version: an index changes no row, older readers ignore it, and a file
+// recorded without them gets them when recording goes on into it.
+constexpr const char *indexStatements[] = {
+    "CREATE INDEX IF NOT EXISTS samples_by_host_time ON samples(host_id, epoch_ms)",
+    "CREATE INDEX IF NOT EXISTS tables_by_host_time ON tables(host_id, epoch_ms)",
+    "CREATE INDEX IF NOT EXISTS findings_by_host_time ON findings(host_id, epoch_ms)",
 };
 
 // One step of the schema's history: turns a file of schema `fromVersion` into fromVersion + 1.
@@ -243,6 +256,22 @@ struct CaptureWriter::Private
     bool inTransaction = false;
     // Prepared once: a sample a second per host for hours.
     std::optional<QSqlQuery> insertSample, insertTable, insertGroups, insertFindings, putHost;
+    std::optional<QSqlQuery> pruneGroups, pruneTables, pruneSamples, pruneFindings;
+
+    // The rolling window (setRetention()); 0 keeps everything.
+    std::int64_t retentionMs = 0;
+    // setSizeCap(); 0: none. keptMs is the window kept now: retentionMs, or narrower while the
+    // recording would pass the cap. Resized once per round of every host's prune.
+    std::int64_t sizeCapBytes = 0;
+    std::int64_t keptMs = 0;
+    qsizetype prunesSinceResize = 0;
+    // Per host, on its own clock: where its last prune stood. Pruning once a minute of the
+    // host's samples keeps each delete small (a minute of rows) and the free pages it leaves
+    // are what the next minute's rows reuse.
+    QHash<QString, std::int64_t> lastPruneMs;
+    // The file returns free pages to the file system (auto_vacuum = INCREMENTAL; files made by
+    // this writer). Older files keep their free pages for reuse, which bounds them just as well.
+    bool incrementalVacuum = false;
 
     bool fail(const QString &message)
     {
@@ -287,6 +316,10 @@ struct CaptureWriter::Private
             exec(connection->db(), QStringLiteral("RELEASE capture_row"), &sqlError);
         return done;
     }
+    bool pruneHost(const QString &hostId, std::int64_t beforeMs);
+    bool returnFreePages();
+    bool resizeToCap();
+
     void closeConnection()
     {
         insertSample.reset();
@@ -294,10 +327,99 @@ struct CaptureWriter::Private
         insertGroups.reset();
         insertFindings.reset();
         putHost.reset();
+        pruneGroups.reset();
+        pruneTables.reset();
+        pruneSamples.reset();
+        pruneFindings.reset();
+        lastPruneMs.clear();
         connection.reset();
         inTransaction = false;
     }
 };
+
+bool CaptureWriter::Private::pruneHost(const QString &hostId, std::int64_t beforeMs)
+{
+    // Groups first: they are found through the tables they belong to.
+    for (std::optional<QSqlQuery> *query : {&pruneGroups, &pruneTables, &pruneSamples}) {
+        (*query)->bindValue(0, hostId);
+        (*query)->bindValue(1, qint64(beforeMs));
+        if (!execPrepared(**query))
+            return false;
+        (*query)->finish();
+    }
+    pruneFindings->bindValue(0, hostId);
+    pruneFindings->bindValue(1, hostId);
+    pruneFindings->bindValue(2, qint64(beforeMs));
+    if (!execPrepared(*pruneFindings))
+        return false;
+    pruneFindings->finish();
+    return returnFreePages();
+}
+
+bool CaptureWriter::Private::returnFreePages()
+{
+    if (!incrementalVacuum)
+        return true;
+    QSqlDatabase &db = connection->db();
+    QString sqlError;
+    const auto freePages = queryValue(db, QStringLiteral("PRAGMA freelist_count"), &sqlError);
+    const auto pages = queryValue(db, QStringLiteral("PRAGMA page_count"), &sqlError);
+    if (!freePages || !pages)
+        return failWrite(sqlError);
+    // A quarter of the file free means the window shrank (a host went quiet, a burst of big
+    // tables aged out): give back all but an eighth, which the next minutes' rows will reuse.
+    // Below that, moving pages around would only churn the disk.
+    const qint64 free = freePages->toLongLong();
+    const qint64 total = pages->toLongLong();
+    if (free * 4 <= total)
+        return true;
+    // Each step of incremental_vacuum moves one page and yields a row, and QtSql steps a
+    // statement without result columns once per exec(): one page per exec(). At most 16 MiB
+    // (of 4 KiB pages) per prune, so a large surplus is given back over several minutes
+    // rather than stalling the recording.
+    constexpr qint64 maxPagesPerPrune = 4096;
+    const qint64 surplus = std::min(free - total / 8, maxPagesPerPrune);
+    QSqlQuery vacuum(db);
+    if (!vacuum.prepare(QStringLiteral("PRAGMA incremental_vacuum(1)")))
+        return failWrite(vacuum.lastError().text());
+    for (qint64 page = 0; page < surplus; ++page) {
+        if (!vacuum.exec())
+            return failWrite(vacuum.lastError().text());
+    }
+    return true;
+}
+
+bool CaptureWriter::Private::resizeToCap()
+{
+    if (sizeCapBytes <= 0 || ++prunesSinceResize < lastPruneMs.size())
+        return true;
+    prunesSinceResize = 0;
+    QSqlDatabase &db = connection->db();
+    QString sqlError;
+    const auto pageSize = queryValue(db, QStringLiteral("PRAGMA page_size"), &sqlError);
+    const auto pages = queryValue(db, QStringLiteral("PRAGMA page_count"), &sqlError);
+    const auto freePages = queryValue(db, QStringLiteral("PRAGMA freelist_count"), &sqlError);
+    if (!pageSize || !pages || !freePages)
+        return failWrite(sqlError);
+    const double used =
+        double(pages->toLongLong() - freePages->toLongLong()) * pageSize->toDouble();
+    const double cap = double(sizeCapBytes);
+    if (used > cap) {
+        // The rows are spread evenly enough over time: a window narrowed in proportion (and a
+        // tenth more) brings the file under the cap. Every host is cut to it now, on its own
+        // clock as of its last prune: a host that went quiet gives up its oldest rows too.
+        keptMs = std::max(minimumKeptMs, std::int64_t(double(keptMs) * cap / used * 0.9));
+        for (auto it = lastPruneMs.cbegin(); it != lastPruneMs.cend(); ++it) {
+            if (!pruneHost(it.key(), it.value() - keptMs))
+                return false;
+        }
+    } else if (used < cap * 0.8 && keptMs < retentionMs) {
+        // Room again (a host was removed, tables got smaller): widen by a minute per round,
+        // which is as fast as the rows come in, so the window fills back up without a swing.
+        keptMs = std::min(retentionMs, keptMs + pruneStepMs);
+    }
+    return true;
+}
 
 CaptureWriter::CaptureWriter()
     : d(std::make_unique<Private>())
@@ -364,11 +486,19 @@ bool CaptureWriter::open(const QString &path)
                 tr("Could not update %1 to the current format: %2").arg(shownPath, sqlError));
     }
 
+    // Before the first table exists, or it has no effect.
+    if (!existing && !exec(db, QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), &sqlError))
+        return refuse(tr("Could not create %1: %2").arg(shownPath, sqlError));
     const auto journalMode = queryValue(db, QStringLiteral("PRAGMA journal_mode = WAL"), &sqlError);
     if (!journalMode || journalMode->toString().compare(u"wal", Qt::CaseInsensitive) != 0)
         return refuse(tr("Could not open %1 for recording: %2")
                           .arg(shownPath, journalMode ? journalMode->toString() : sqlError));
     if (!exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), &sqlError))
+        return refuse(tr("Could not open %1 for recording: %2").arg(shownPath, sqlError));
+    // The log is emptied at each checkpoint but keeps the size of its largest moment; past
+    // 8 MiB it is cut back, so a burst (a prune after a host of 100,000 sockets) leaves no
+    // lasting trace on the disk.
+    if (!exec(db, QStringLiteral("PRAGMA journal_size_limit = 8388608"), &sqlError))
         return refuse(tr("Could not open %1 for recording: %2").arg(shownPath, sqlError));
 
     if (!existing) {
@@ -411,6 +541,13 @@ bool CaptureWriter::open(const QString &path)
         }
     }
 
+    for (const char *statement : indexStatements) {
+        if (!exec(db, QString::fromLatin1(statement), &sqlError))
+            return refuse(tr("Could not open %1 for recording: %2").arg(shownPath, sqlError));
+    }
+    const auto autoVacuum = queryValue(db, QStringLiteral("PRAGMA auto_vacuum"), &sqlError);
+    d->incrementalVacuum = autoVacuum && autoVacuum->toInt() == 2; // 2: INCREMENTAL
+
     const auto prepare = [&db, &sqlError](std::optional<QSqlQuery> &query, const QString &sql) {
         query.emplace(db);
         if (query->prepare(sql))
@@ -434,7 +571,20 @@ bool CaptureWriter::open(const QString &path)
                  QStringLiteral("INSERT INTO hosts(id, position, display_name, spec) "
                                 "VALUES (?, (SELECT COALESCE(MAX(position) + 1, 0) FROM hosts), "
                                 "?, ?) ON CONFLICT(id) DO UPDATE SET "
-                                "display_name = excluded.display_name, spec = excluded.spec")))
+                                "display_name = excluded.display_name, spec = excluded.spec")) ||
+        !prepare(d->pruneGroups,
+                 QStringLiteral("DELETE FROM \"groups\" WHERE table_id IN (SELECT id FROM tables "
+                                "WHERE host_id = ? AND epoch_ms < ?)")) ||
+        !prepare(d->pruneTables,
+                 QStringLiteral("DELETE FROM tables WHERE host_id = ? AND epoch_ms < ?")) ||
+        !prepare(d->pruneSamples,
+                 QStringLiteral("DELETE FROM samples WHERE host_id = ? AND epoch_ms < ?")) ||
+        // Findings are recorded when they change: the newest record before the cut still says
+        // what held at the window's start, so it stays.
+        !prepare(d->pruneFindings,
+                 QStringLiteral("DELETE FROM findings WHERE host_id = ? AND epoch_ms < "
+                                "(SELECT MAX(epoch_ms) FROM findings WHERE host_id = ? AND "
+                                "epoch_ms < ?)")))
         return refuse(tr("%1 is damaged: %2").arg(shownPath, sqlError));
     return true;
 }
@@ -471,7 +621,7 @@ bool CaptureWriter::addSample(const HostSample &sample)
 {
     if (!isOpen())
         return d->fail(tr("No capture file is open."));
-    return d->atomically([this, &sample] {
+    const bool added = d->atomically([this, &sample] {
         QSqlQuery &row = *d->insertSample;
         row.bindValue(0, sample.hostId);
         row.bindValue(1, qint64(sample.sequence));
@@ -496,6 +646,49 @@ bool CaptureWriter::addSample(const HostSample &sample)
         groupsRow.bindValue(1, GroupCodec::encodeLocalEndpointGroups(table));
         return d->execPrepared(groupsRow);
     });
+    if (!added || d->retentionMs <= 0)
+        return added;
+    // The window follows the host's latest sample, not the largest time it ever sent: after
+    // its clock is set back, what it sent "in the future" ages out one window later.
+    auto last = d->lastPruneMs.find(sample.hostId);
+    if (last == d->lastPruneMs.end()) {
+        // The first sample of this host in this session prunes at once: a recording continued
+        // from an older file drops what is already outside the window.
+        last = d->lastPruneMs.insert(sample.hostId, sample.epochMs - pruneStepMs);
+    }
+    if (sample.epochMs - *last < pruneStepMs && sample.epochMs >= *last)
+        return true;
+    *last = sample.epochMs;
+    return d->atomically([this, &sample] {
+        return d->pruneHost(sample.hostId, sample.epochMs - d->keptMs) && d->resizeToCap();
+    });
+}
+
+void CaptureWriter::setRetention(std::int64_t keepMs)
+{
+    d->retentionMs = std::max<std::int64_t>(0, keepMs);
+    // A new choice starts from itself; the cap narrows it again if it must.
+    d->keptMs = d->retentionMs;
+}
+
+void CaptureWriter::setSizeCap(std::int64_t bytes)
+{
+    d->sizeCapBytes = std::max<std::int64_t>(0, bytes);
+}
+
+std::int64_t CaptureWriter::sizeCap() const
+{
+    return d->sizeCapBytes;
+}
+
+std::int64_t CaptureWriter::keptMs() const
+{
+    return d->keptMs;
+}
+
+std::int64_t CaptureWriter::retentionMs() const
+{
+    return d->retentionMs;
 }
 
 bool CaptureWriter::addFindings(const CaptureFindings &findings)

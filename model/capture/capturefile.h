@@ -30,6 +30,7 @@ namespace twbench {
 //          socket_count INTEGER, data BLOB)     encodeTable(): table + namespace map
 //   groups(table_id INTEGER PRIMARY KEY, data BLOB)  the grouped snapshot of that table
 //   findings(id INTEGER PRIMARY KEY, host_id TEXT, epoch_ms INTEGER, data TEXT)  JSON array
+// and indexes on (host_id, epoch_ms) of samples, tables and findings (the rolling window's).
 inline constexpr int captureSchemaVersion = 1;
 
 // Who a captured host was. Never a secret: HostSpec holds none, and neither does this.
@@ -111,6 +112,26 @@ public:
     bool addFindings(const CaptureFindings &findings);
     // Ends the open transaction (if any): everything added so far is on disk.
     bool commit();
+
+    // A rolling window, for the live recording that runs for days: once a minute of each
+    // host's samples, its rows (samples, tables with their groups, findings) older than
+    // `keepMs` before its latest sample are deleted, on the host's own clock. The file then
+    // stops growing: new rows reuse the pages old ones left, and a file this writer created
+    // hands a surplus of free pages back to the file system (incremental vacuum). Of the
+    // findings, the newest record before the cut stays too: it is what held at the window's
+    // start. A host that stopped sending keeps its last window (unless the size cap needs the
+    // room). 0 (the default) keeps everything: what
+    // `twbench diagnose --save` records is bounded by its duration.
+    void setRetention(std::int64_t keepMs);
+    std::int64_t retentionMs() const;
+    // And at most about `bytes` in use in the file (0: no cap; only with a window): while the
+    // rows would pass it, the window is narrowed in proportion (never below 10 minutes) and
+    // widened back by a minute per minute once they take less than 80 % of it. Oldest rows go
+    // first, every host's alike.
+    void setSizeCap(std::int64_t bytes);
+    std::int64_t sizeCap() const;
+    // The window kept now: retentionMs(), or less while the size cap narrows it.
+    std::int64_t keptMs() const;
 
     // A consistent copy of everything committed, written to a temporary file beside `target`,
     // synced and renamed over it: `target` is the old file or the new one, never half of one.

@@ -13,6 +13,7 @@
 #include "guitestutil.h"
 #include "lab/timewaitlab.h"
 #include "model/capture/capturefile.h"
+#include "model/capturefixtures.h"
 #include "model/connectionfilterproxy.h"
 #include "model/hostlistmodel.h"
 #include "remote/hostspec.h"
@@ -22,6 +23,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSlider>
@@ -193,6 +195,70 @@ TEST_F(CaptureWindowTest, RecordingWhereNoFileCanBeMadeFailsClearlyAndTheWindowW
     EXPECT_FALSE(error.isEmpty());
     EXPECT_EQ(window.recorder(), nullptr);
     EXPECT_FALSE(window.findChild<QAction *>(QStringLiteral("saveAction"))->isEnabled());
+}
+
+TEST_F(CaptureWindowTest, LiveRecordingKeepsTheWindowTheOperatorChose)
+{
+    // A recorded host fed in compressed time: the live window's recorder keeps 24 hours by
+    // default; File → Recording keeps changes it at once and for the next sessions; what is
+    // saved is the window, not the whole session.
+    Workbench workbench(Workbench::Mode::Replay);
+    MainWindow window(&workbench);
+    HostSpec spec;
+    spec.id = QStringLiteral("web-1");
+    spec.displayName = spec.id;
+    spec.kind = HostSpec::Kind::Ssh;
+    spec.address = QStringLiteral("10.0.0.5");
+    workbench.addHost(spec);
+    QString error;
+    ASSERT_TRUE(window.startRecording(m_dir.filePath(QStringLiteral("session.twbench")), &error))
+        << error.toStdString();
+    CaptureRecorder *recorder = window.recorder();
+    EXPECT_EQ(recorder->retentionMs(), CaptureRecorder::defaultRetentionMs);
+
+    auto *menu = window.findChild<QMenu *>(QStringLiteral("retentionMenu"));
+    ASSERT_TRUE(menu);
+    EXPECT_TRUE(menu->menuAction()->isVisible());
+    QAction *sixHours = nullptr;
+    for (QAction *action : menu->actions()) {
+        if (action->data().toLongLong() == CaptureRecorder::defaultRetentionMs) {
+            EXPECT_TRUE(action->isChecked()) << action->text().toStdString();
+        }
+        if (action->data().toLongLong() == 6 * 3600 * 1000)
+            sixHours = action;
+    }
+    ASSERT_TRUE(sixHours);
+    // The size cap is said there too, not offered as a choice.
+    auto *cap = window.findChild<QAction *>(QStringLiteral("retentionCapAction"));
+    ASSERT_TRUE(cap);
+    EXPECT_FALSE(cap->isEnabled());
+    EXPECT_EQ(recorder->sizeCap(), CaptureRecorder::defaultSizeCapBytes);
+    sixHours->trigger();
+    EXPECT_EQ(recorder->retentionMs(), 6 * 3600 * 1000);
+    EXPECT_EQ(CaptureRecorder::savedRetentionMs(), 6 * 3600 * 1000);
+
+    // Narrower than any menu choice, so that a test can outrun it: 10 minutes, 30 fed.
+    recorder->setRetention(10 * 60 * 1000);
+    constexpr std::int64_t startMs = 1'700'000'000'000;
+    for (std::uint64_t second = 0; second < 30 * 60; ++second)
+        workbench.onSample(spec.id, test::realisticSample(spec.id, second, startMs));
+    ASSERT_TRUE(recorder->waitForWriter());
+    const QString saved = m_dir.filePath(QStringLiteral("window.twbench"));
+    ASSERT_TRUE(recorder->saveAndWait(saved, &error)) << error.toStdString();
+    const auto reader = CaptureReader::open(saved, &error);
+    ASSERT_TRUE(reader) << error.toStdString();
+    const auto &samples = reader->samples(spec.id);
+    ASSERT_FALSE(samples.empty());
+    EXPECT_EQ(samples.back()->sequence, 30u * 60u - 1u);
+    // Pruned a minute at a time: at most 11 minutes left of the 30.
+    EXPECT_LE(samples.size(), 11u * 60u);
+    EXPECT_GE(samples.size(), 10u * 60u);
+
+    // A capture's window records nothing: no such menu there.
+    MainWindow *capture = MainWindow::showCapture(CaptureReader::open(saved, &error));
+    auto *captureMenu = capture->findChild<QMenu *>(QStringLiteral("retentionMenu"));
+    ASSERT_TRUE(captureMenu);
+    EXPECT_FALSE(captureMenu->menuAction()->isVisible());
 }
 
 } // namespace

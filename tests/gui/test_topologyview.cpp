@@ -20,6 +20,7 @@
 #include <QGraphicsView>
 #include <QLabel>
 #include <QLineF>
+#include <QLocale>
 #include <QPainterPath>
 #include <QSettings>
 #include <QStandardPaths>
@@ -704,4 +705,115 @@ TEST_F(TopologyViewTest, NewRankAndLongEdgeKeepNodesInPlace)
     EXPECT_LE(QLineF(center, centerAfter).length(), 8.0);
     QTest::qWait(50);
     saveScreenshot(view, QStringLiteral("topology-stable-new-rank.png"));
+}
+
+namespace {
+
+// A public server's table: `clients` distinct external addresses holding TIME_WAITs at the
+// host's :443 (uneven: the first ones much busier), and `loopbackPorts` loopback TIME_WAITs
+// whose listener is gone, each naming another ephemeral port of the host as a service (the
+// session that drew 1,203 nodes, blank).
+SnapshotPtr manyPeersTable(int clients, int loopbackPorts, std::uint32_t *timeWaits)
+{
+    auto table = std::make_shared<Snapshot>();
+    table->hostId = QStringLiteral("edge");
+    const IpAddress self = IpAddress::fromV4((10u << 24) | 5u);
+    Socket listener;
+    listener.local = {self, 443};
+    listener.state = TcpState::Listen;
+    table->sockets.push_back(listener);
+    std::uint16_t port = 1024;
+    for (int i = 0; i < clients; ++i) {
+        const int held = 1 + 400 / (i + 1);
+        for (int k = 0; k < held; ++k) {
+            Socket socket;
+            socket.local = {self, 443};
+            socket.remote = {IpAddress::fromV4((100u << 24) | std::uint32_t(i)), port++};
+            socket.state = TcpState::TimeWait;
+            table->sockets.push_back(socket);
+        }
+    }
+    for (int i = 0; i < loopbackPorts; ++i) {
+        Socket socket;
+        socket.local = {IpAddress::fromV4((127u << 24) | (7u << 16) | 1u), 9000};
+        socket.remote = {IpAddress::fromV4((127u << 24) | (7u << 16) | 2u),
+                         std::uint16_t(50000 + i)};
+        socket.state = TcpState::TimeWait;
+        table->sockets.push_back(socket);
+    }
+    table->finalize();
+    *timeWaits = std::uint32_t(table->sockets.size() - 1);
+    return table;
+}
+
+} // namespace
+
+// 1,500 distinct clients and 600 stray host ports: the graph keeps each role's busiest peers
+// and one fold node each, counts every TIME_WAIT, and fits the dock readably — every node in
+// view, none on another, text at a legible size.
+TEST_F(TopologyViewTest, ManyDistinctPeersDrawAReadableGraph)
+{
+    std::uint32_t timeWaits = 0;
+    const SnapshotPtr table = manyPeersTable(1500, 600, &timeWaits);
+    TopologyView view(nullptr);
+    view.resize(620, 700); // the Topology dock's size in a 1280 × 800 window
+    view.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+    view.showData(table, nullptr, nullptr);
+    ASSERT_TRUE(waitForFrame(view));
+    QTest::qWait(50); // the fit after the swap, and its paint
+    const TopologyFramePtr frame = view.frame();
+    ASSERT_TRUE(frame->layout.ok()) << frame->layout.error.toStdString();
+    const Topology &topology = frame->topology;
+
+    // The host, then each role at its cap: the callers' fold and the services' (:443 with the
+    // host's stray ports).
+    EXPECT_EQ(topology.nodes.size(), 1u + 2u * TopologyBuilder::DefaultPeerCap);
+    const TopologyNode *callers =
+        topology.node(topologyid::otherPeers(QStringLiteral("edge"), true));
+    const TopologyNode *services =
+        topology.node(topologyid::otherPeers(QStringLiteral("edge"), false));
+    ASSERT_NE(callers, nullptr);
+    ASSERT_NE(services, nullptr);
+    EXPECT_EQ(callers->foldedPeers, 1500 - TopologyBuilder::DefaultPeerCap + 1);
+    EXPECT_EQ(services->foldedPeers, 601 - TopologyBuilder::DefaultPeerCap + 1);
+    std::uint32_t drawnTimeWaits = 0;
+    for (const TopologyEdge &edge : topology.edges)
+        drawnTimeWaits += edge.count(TcpState::TimeWait);
+    EXPECT_EQ(drawnTimeWaits, timeWaits);
+    EXPECT_TRUE(view.findChild<QLabel *>(QStringLiteral("topologyStatus"))
+                    ->text()
+                    .contains(QStringLiteral("folded")));
+    // The fold reads as a group in its tooltip: how many, and who is among them.
+    QGraphicsItem *fold = view.nodeItem(callers->id);
+    ASSERT_NE(fold, nullptr);
+    EXPECT_TRUE(
+        fold->toolTip().contains(QLocale().toString(1500 - TopologyBuilder::DefaultPeerCap + 1) +
+                                 QStringLiteral(" callers")))
+        << fold->toolTip().toStdString();
+
+    // Fitted: every node inside the viewport, none overlapping another.
+    QGraphicsView *graph = view.graphView();
+    const QRect viewport = graph->viewport()->rect();
+    std::vector<QRectF> boxes;
+    for (const TopologyNode &node : topology.nodes) {
+        QGraphicsItem *item = view.nodeItem(node.id);
+        ASSERT_NE(item, nullptr);
+        const QRectF box = item->mapRectToScene(item->boundingRect());
+        const QRect onScreen = graph->mapFromScene(box).boundingRect();
+        EXPECT_TRUE(viewport.contains(onScreen)) << node.id.toStdString();
+        for (const QRectF &other : boxes)
+            EXPECT_FALSE(box.adjusted(3, 3, -3, -3).intersects(other)) << node.id.toStdString();
+        boxes.push_back(box.adjusted(3, 3, -3, -3));
+    }
+    // Legible without zooming: the node titles at least 6 pixels high on screen (below that,
+    // a 9 pt font is a grey smear; the uncapped graph drew them under one pixel, a cap of 40
+    // under three).
+    const double scale = graph->transform().m11();
+    const double titlePixels = QFontMetricsF(view.font()).height() * scale;
+    std::cout << "[ measure  ] 1,500 clients + 600 ports: " << topology.nodes.size()
+              << " nodes, laid out in " << frame->layout.elapsedMs << " ms, fitted at " << scale
+              << "× (titles " << titlePixels << " px)\n";
+    EXPECT_GE(titlePixels, 6.0);
+    saveScreenshot(view, QStringLiteral("topology-many-peers.png"));
 }

@@ -347,6 +347,35 @@ bool execOn(const QString &path, const QString &sql)
     return ok;
 }
 
+// What the database holds, in bytes (page_count × page_size; without its free pages when
+// `inUse`), as another connection sees what was committed: in WAL mode the file itself grows
+// only at checkpoints, so its length lags.
+qint64 databaseBytes(const QString &path, bool inUse = false)
+{
+    const QString name = QUuid::createUuid().toString();
+    qint64 bytes = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery pages(db);
+            QSqlQuery pageSize(db);
+            QSqlQuery freePages(db);
+            if (pages.exec(QStringLiteral("PRAGMA page_count")) && pages.next() &&
+                pageSize.exec(QStringLiteral("PRAGMA page_size")) && pageSize.next() &&
+                freePages.exec(QStringLiteral("PRAGMA freelist_count")) && freePages.next()) {
+                const qint64 counted =
+                    pages.value(0).toLongLong() - (inUse ? freePages.value(0).toLongLong() : 0);
+                bytes = counted * pageSize.value(0).toLongLong();
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return bytes;
+}
+
 QByteArray readAll(const QString &path)
 {
     QFile file(path);
@@ -1114,6 +1143,197 @@ TEST_F(CaptureFileTest, OneHostHourFitsTheSizeBudget)
     ASSERT_NE(reader, nullptr) << error.toStdString();
     EXPECT_EQ(reader->samples(QStringLiteral("web-1")).size(), 3600u);
     EXPECT_EQ(int(reader->tables(QStringLiteral("web-1")).size()), tables);
+}
+
+TEST_F(CaptureFileTest, RollingWindowStopsTheFileGrowing)
+{
+    // Compressed time: two hours of one host's samples (a table every 5 s) into a recording
+    // that keeps 30 minutes. The file grows through the first window, then stays; the rows
+    // left are the last 30 minutes; what a second, quiet host recorded stays as it was.
+    constexpr std::int64_t windowMs = 30 * 60 * 1000;
+    constexpr std::uint64_t seconds = 2 * 60 * 60;
+    const QString path = file(QStringLiteral("rolling.twbench"));
+    QList<qint64> sizeEveryWindow;
+    {
+        CaptureWriter writer;
+        writer.setRetention(windowMs);
+        ASSERT_TRUE(writer.open(path)) << writer.errorString().toStdString();
+        EXPECT_EQ(writer.retentionMs(), windowMs);
+        // The quiet host: 10 minutes of samples at the start, then nothing.
+        for (std::uint64_t second = 0; second < 600; ++second) {
+            ASSERT_TRUE(
+                writer.addSample(*realisticSample(QStringLiteral("quiet"), second, startMs)));
+        }
+        for (std::uint64_t second = 0; second < seconds; ++second) {
+            auto sample = realisticSample(QStringLiteral("web-1"), second, startMs);
+            if (second % 5 == 0) {
+                sample->table = realisticTable(QStringLiteral("web-1"), second, sample->epochMs,
+                                               300, std::uint32_t(second));
+                sample->namespaces = fixtureNamespaces();
+            }
+            ASSERT_TRUE(writer.addSample(*sample)) << writer.errorString().toStdString();
+            if (second % 60 == 0) {
+                ASSERT_TRUE(writer.addFindings(
+                    {QStringLiteral("web-1"), sample->epochMs, QByteArrayLiteral("[]")}));
+            }
+            if (second % 10 == 9) {
+                ASSERT_TRUE(writer.commit());
+            }
+            if ((second + 1) % (windowMs / 1000) == 0) {
+                ASSERT_TRUE(writer.commit());
+                sizeEveryWindow.append(databaseBytes(path));
+                // On disk: the database and its log, which stays within its limit (8 MiB) plus
+                // what one checkpoint interval (1,000 pages) writes.
+                EXPECT_LT(writer.sizeOnDisk(), sizeEveryWindow.last() + 16 * 1024 * 1024);
+            }
+        }
+        ASSERT_TRUE(writer.commit());
+    }
+    ASSERT_EQ(sizeEveryWindow.size(), 4);
+    std::cout << "[ capture  ] rolling window of 30 min, database at 30/60/90/120 min:";
+    for (const qint64 size : std::as_const(sizeEveryWindow))
+        std::cout << ' ' << size;
+    std::cout << " bytes\n";
+    // Without the window the file would double and triple; with it, the later windows take
+    // the room the first left (a quarter of free pages at most, see returnFreePages()).
+    for (int i = 1; i < sizeEveryWindow.size(); ++i)
+        EXPECT_LE(sizeEveryWindow[i], sizeEveryWindow[0] * 13 / 10) << "window " << i;
+
+    QString error;
+    const auto reader = CaptureReader::open(path, &error);
+    ASSERT_NE(reader, nullptr) << error.toStdString();
+    const auto &samples = reader->samples(QStringLiteral("web-1"));
+    ASSERT_FALSE(samples.empty());
+    const std::int64_t lastMs = samples.back()->epochMs;
+    // Pruned once a minute: the oldest row is at most a minute older than the window.
+    EXPECT_GE(samples.front()->epochMs, lastMs - windowMs - 60 * 1000);
+    EXPECT_LE(samples.front()->epochMs, lastMs - windowMs + 1000);
+    EXPECT_EQ(samples.back()->sequence, seconds - 1);
+    const auto &tables = reader->tables(QStringLiteral("web-1"));
+    ASSERT_FALSE(tables.empty());
+    EXPECT_GE(tables.front().epochMs, lastMs - windowMs - 60 * 1000);
+    // Every table left has its grouped snapshot (the reader refuses a file otherwise). The
+    // findings went with their samples, all but the newest before the cut: it is what held at
+    // the window's start (they are recorded when they change).
+    const QList<CaptureFindings> findings = reader->findings(QStringLiteral("web-1"));
+    ASSERT_FALSE(findings.isEmpty());
+    const auto beforeWindow =
+        std::count_if(findings.cbegin(), findings.cend(), [&](const CaptureFindings &f) {
+            return f.epochMs < samples.front()->epochMs;
+        });
+    EXPECT_EQ(beforeWindow, 1);
+    EXPECT_EQ(reader->samples(QStringLiteral("quiet")).size(), 600u);
+}
+
+TEST_F(CaptureFileTest, SizeCapNarrowsTheWindowAndWidensItBack)
+{
+    // Two hosts, a 30-minute window, and a cap of two thirds of what that window takes (about
+    // 1.6 MB for one such host, see above): the window narrows until the rows fit (never below
+    // 10 minutes), narrows again under a lower cap, and widens again when there is room.
+    constexpr std::int64_t windowMs = 30 * 60 * 1000;
+    constexpr std::int64_t capBytes = 2100 * 1024;
+    const QString path = file(QStringLiteral("capped.twbench"));
+    const auto withinCap = [&path](qint64 cap) {
+        // Rows in use within the cap, give or take the minute of rows between two resizes;
+        // the file holds at most a quarter more in free pages.
+        return databaseBytes(path, true) <= cap * 115 / 100 &&
+               databaseBytes(path) <= cap * 150 / 100;
+    };
+    CaptureWriter writer;
+    writer.setRetention(windowMs);
+    writer.setSizeCap(capBytes);
+    ASSERT_TRUE(writer.open(path));
+    EXPECT_EQ(writer.sizeCap(), capBytes);
+    EXPECT_EQ(writer.keptMs(), windowMs);
+    const auto feed = [&](std::uint64_t from, std::uint64_t until, const QStringList &hosts) {
+        for (std::uint64_t second = from; second < until; ++second) {
+            for (const QString &host : hosts) {
+                auto sample = realisticSample(host, second, startMs);
+                if (second % 5 == 0) {
+                    sample->table =
+                        realisticTable(host, second, sample->epochMs, 300, std::uint32_t(second));
+                }
+                if (!writer.addSample(*sample))
+                    return false;
+            }
+            if (second % 10 == 9 && !writer.commit())
+                return false;
+        }
+        return writer.commit();
+    };
+    const QStringList both = {QStringLiteral("web-1"), QStringLiteral("web-2")};
+    ASSERT_TRUE(feed(0, 90 * 60, both)) << writer.errorString().toStdString();
+    const std::int64_t narrowedMs = writer.keptMs();
+    std::cout << "[ capture  ] cap " << capBytes << " bytes: " << databaseBytes(path, true)
+              << " bytes in use, window " << narrowedMs / 60000 << " min\n";
+    EXPECT_LT(narrowedMs, windowMs);
+    EXPECT_GE(narrowedMs, 10 * 60 * 1000);
+    EXPECT_TRUE(withinCap(capBytes));
+
+    // web-2 goes quiet and the cap is lowered: the window narrows again, and web-2's rows are
+    // cut to it as well (a quiet host does not keep the room).
+    constexpr std::int64_t lowerCapBytes = capBytes * 7 / 10;
+    writer.setSizeCap(lowerCapBytes);
+    ASSERT_TRUE(feed(90 * 60, 120 * 60, {QStringLiteral("web-1")}))
+        << writer.errorString().toStdString();
+    const std::int64_t lowerMs = writer.keptMs();
+    EXPECT_LT(lowerMs, narrowedMs);
+    EXPECT_GE(lowerMs, 10 * 60 * 1000);
+    EXPECT_TRUE(withinCap(lowerCapBytes));
+    {
+        QString error;
+        const auto reader = CaptureReader::open(path, &error);
+        ASSERT_NE(reader, nullptr) << error.toStdString();
+        const auto &quiet = reader->samples(QStringLiteral("web-2"));
+        ASSERT_FALSE(quiet.empty());
+        EXPECT_LE(quiet.back()->epochMs - quiet.front()->epochMs, lowerMs + 60 * 1000);
+    }
+
+    // Room again: the window widens back towards its 30 minutes, a minute per minute.
+    writer.setSizeCap(capBytes * 4);
+    ASSERT_TRUE(feed(120 * 60, 130 * 60, {QStringLiteral("web-1")}))
+        << writer.errorString().toStdString();
+    EXPECT_GE(writer.keptMs(), lowerMs + 5 * 60 * 1000);
+    EXPECT_LE(writer.keptMs(), windowMs);
+}
+
+TEST_F(CaptureFileTest, NarrowerWindowGivesTheFreedPagesBack)
+{
+    // An hour kept, then the operator narrows the window to 10 minutes: the next prune frees
+    // five sixths of the rows, and the file hands the surplus pages back to the file system.
+    const QString path = file(QStringLiteral("narrower.twbench"));
+    CaptureWriter writer;
+    writer.setRetention(60 * 60 * 1000);
+    ASSERT_TRUE(writer.open(path));
+    std::uint64_t second = 0;
+    const auto feed = [&](std::uint64_t until) {
+        for (; second < until; ++second) {
+            auto sample = realisticSample(QStringLiteral("web-1"), second, startMs);
+            if (second % 5 == 0) {
+                sample->table = realisticTable(QStringLiteral("web-1"), second, sample->epochMs,
+                                               300, std::uint32_t(second));
+            }
+            if (!writer.addSample(*sample))
+                return false;
+        }
+        return writer.commit();
+    };
+    ASSERT_TRUE(feed(3600)) << writer.errorString().toStdString();
+    const qint64 hourBytes = databaseBytes(path);
+    writer.setRetention(10 * 60 * 1000);
+    ASSERT_TRUE(feed(3600 + 120)) << writer.errorString().toStdString();
+    // A checkpoint moves the shrunk database from its log into the file.
+    writer.close();
+    const qint64 narrowedBytes = QFileInfo(path).size();
+    std::cout << "[ capture  ] an hour: " << hourBytes
+              << " bytes; narrowed to 10 minutes: " << narrowedBytes << " bytes\n";
+    // Ten or twelve minutes of the hour, with at most an eighth of the file free.
+    EXPECT_LT(narrowedBytes, hourBytes / 3);
+    EXPECT_EQ(narrowedBytes, databaseBytes(path)); // the file itself shrank
+    QString error;
+    const auto reader = CaptureReader::open(path, &error);
+    ASSERT_NE(reader, nullptr) << error.toStdString();
+    EXPECT_LE(reader->samples(QStringLiteral("web-1")).size(), 12u * 60u + 1u);
 }
 
 } // namespace twbench

@@ -6,6 +6,7 @@
 #include "model/variantsortproxy.h"
 
 #include <QAbstractItemModelTester>
+#include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 
@@ -286,6 +287,95 @@ TEST(ConnectionTableModel, RepeatedSocketIsShownOnceAndOtherHostResets)
     model.clear();
     EXPECT_EQ(resets.count(), 2);
     EXPECT_EQ(model.rowCount(), 0);
+}
+
+// Tables prepared off the GUI thread (ConnectionTableModel::prepare, each against the one before)
+// show what a full diff shows, as diffs: the selection survives, nothing resets, and each row's
+// index stays right although the model takes it ready-made. A chain broken by a table applied
+// directly, or a model that starts empty (a host switch), still shows the right rows, and the
+// next prepared table fits again.
+TEST(ConnectionTableModel, PreparedTablesShowWhatTheFullDiffShows)
+{
+    std::vector<SnapshotPtr> tables;
+    std::vector<Socket> current = range(0, 300);
+    current.push_back(listen80());
+    tables.push_back(snap(current));
+    for (int step = 1; step <= 4; ++step) {
+        std::vector<Socket> next;
+        for (const Socket &socket : current) {
+            const int n = socket.state == TcpState::Listen ? -1 : socket.remote.port - 10000;
+            if (n >= 0 && n % (step + 2) == 0 && n != 151)
+                continue; // scattered removals: more ranges than MaxRemovalRanges
+            Socket copy = socket;
+            if (n >= 100 + 10 * step && n < 110 + 10 * step)
+                copy.state = TcpState::TimeWait;
+            if (n == 200 + step)
+                copy.receiveQueue = 7;
+            if (n % 5 == step % 5) // scattered: more ranges than MaxChangedRanges
+                copy.sendQueue = std::uint32_t(step);
+            next.push_back(copy);
+        }
+        for (Socket socket : range(1000 * step, 1000 * step + 60))
+            next.push_back(socket);
+        next.push_back(next.front()); // a repeated 4-tuple, shown once
+        current = next;
+        tables.push_back(snap(current));
+    }
+
+    ConnectionTableModel prepared;
+    Tester tester(&prepared, Fatal);
+    std::vector<PreparedTablePtr> ready;
+    ready.push_back(ConnectionTableModel::prepare(tables[0], {}, {}, nullptr));
+    prepared.applyPrepared(ready[0]);
+    expectShows(prepared, *tables[0]);
+    const SocketKey watched = SocketKey::of(conn(151));
+    const QPersistentModelIndex selected(prepared.index(prepared.rowOf(watched), 0));
+    // As the connections view has it: a filter proxy above, the selection on the proxy.
+    ConnectionFilterProxy proxy;
+    proxy.setSourceModel(&prepared);
+    proxy.setTextFilter(SocketKey::of(conn(151)).remote.toString());
+    ASSERT_EQ(proxy.rowCount(), 1);
+    const QPersistentModelIndex selectedInProxy(proxy.index(0, 0));
+    QItemSelectionModel selection(&proxy);
+    selection.setCurrentIndex(proxy.index(0, 0),
+                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QSignalSpy resets(&prepared, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&prepared, &QAbstractItemModel::dataChanged);
+
+    for (std::size_t i = 1; i < tables.size(); ++i) {
+        ready.push_back(ConnectionTableModel::prepare(tables[i], {}, {}, ready[i - 1]));
+        EXPECT_EQ(ready[i]->baseId, ready[i - 1]->id);
+        if (i == 3)
+            prepared.applySnapshot(tables[2]); // the chain broken: table 2 applied directly
+        prepared.applyPrepared(ready[i]);
+        expectShows(prepared, *tables[i]);
+        ConnectionTableModel full;
+        full.applySnapshot(tables[i]);
+        for (int row = 0; row < full.rowCount(); ++row) {
+            const int other = prepared.rowOf(full.rowAt(row).key());
+            ASSERT_GE(other, 0);
+            EXPECT_EQ(prepared.sideAt(other), full.sideAt(row));
+            EXPECT_EQ(prepared.rowAt(other).ownerId, full.rowAt(row).ownerId);
+        }
+        ASSERT_TRUE(selected.isValid()) << "step " << i;
+        EXPECT_EQ(prepared.rowAt(selected.row()).key(), watched);
+        ASSERT_TRUE(selectedInProxy.isValid()) << "step " << i;
+        ASSERT_TRUE(selection.currentIndex().isValid()) << "step " << i;
+        EXPECT_EQ(
+            selection.currentIndex().data(ConnectionTableModel::SocketKeyRole).value<SocketKey>(),
+            watched);
+        EXPECT_EQ(selectedInProxy.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>(),
+                  watched);
+    }
+    EXPECT_EQ(resets.count(), 0);
+    EXPECT_FALSE(changed.isEmpty()); // the sockets that went to TIME_WAIT
+
+    // A model that starts empty takes a prepared table whole; the next one fits it.
+    ConnectionTableModel fresh;
+    fresh.applyPrepared(ready[3]);
+    expectShows(fresh, *tables[3]);
+    fresh.applyPrepared(ready[4]);
+    expectShows(fresh, *tables[4]);
 }
 
 TEST(ConnectionTableModel, SidesColumnsAndAlignment)

@@ -478,3 +478,185 @@ TEST(Topology, ContainersOnLoopbackAddressesOfTheHostNamespace)
     EXPECT_EQ(back->count(TcpState::Established), 1u); // one connection, seen from both ends
     EXPECT_EQ(back->bothEndsSeen, 1u);
 }
+
+namespace {
+
+struct Totals
+{
+    std::uint64_t connections = 0;
+    std::uint64_t timeWaitServer = 0;
+    std::uint64_t timeWaitClient = 0;
+    std::uint64_t sockets = 0;
+    StateCounts counts{};
+    friend bool operator==(const Totals &, const Totals &) = default;
+};
+
+Totals totalsOf(const Topology &topology)
+{
+    Totals totals;
+    for (const TopologyEdge &edge : topology.edges) {
+        totals.connections += edge.connections;
+        totals.timeWaitServer += edge.timeWaitServer;
+        totals.timeWaitClient += edge.timeWaitClient;
+        totals.sockets += edge.sockets.size();
+        for (std::size_t i = 0; i < totals.counts.size(); ++i)
+            totals.counts[i] += edge.counts[i];
+    }
+    return totals;
+}
+
+// A host with many distinct peers in both roles, as a busy public server has them:
+//  - 1,000 external clients of the host's :443, each holding 1 to 7 TIME_WAITs (the server
+//    closes), and one client far busier than the rest (500);
+//  - the host calling 300 distinct external services (one ESTABLISHED connection each);
+//  - 400 loopback TIME_WAITs whose listener is gone (the incident of 1,203 nodes): each names
+//    another ephemeral "port" of the host as the service.
+Snapshot manyPeers()
+{
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("edge");
+    const Endpoint https = ep("10.0.0.5", 443);
+    snapshot.sockets.push_back(sock(https, ep("0.0.0.0", 0), TcpState::Listen, 0));
+    std::uint16_t port = 1024;
+    const auto client = [](int i) {
+        return IpAddress::fromV4((203u << 24) | (std::uint32_t(i / 250) << 8) | (1u + i % 250));
+    };
+    for (int i = 0; i < 1000; ++i) {
+        const int held = i == 617 ? 500 : 1 + i % 7;
+        for (int k = 0; k < held; ++k)
+            snapshot.sockets.push_back(sock(https, {client(i), port++}, TcpState::TimeWait, 0));
+    }
+    for (int i = 0; i < 300; ++i) {
+        const IpAddress service = IpAddress::fromV4((198u << 24) | (51u << 16) | std::uint32_t(i));
+        snapshot.sockets.push_back(sock(ep("10.0.0.5", std::uint16_t(40000 + i)), {service, 443},
+                                        TcpState::Established, 0));
+    }
+    for (int i = 0; i < 400; ++i)
+        snapshot.sockets.push_back(sock(ep("127.7.7.1", 9000),
+                                        ep("127.7.7.2", std::uint16_t(50000 + i)),
+                                        TcpState::TimeWait, 0));
+    snapshot.finalize();
+    return snapshot;
+}
+
+} // namespace
+
+// The defect: a topology of 1,203 nodes drew blank. With the cap, each role keeps its busiest
+// peers and one fold node; every count the edges carry adds up to the same totals.
+TEST(Topology, ManyDistinctPeersFoldIntoOneNodePerRoleWithExactTotals)
+{
+    const Snapshot snapshot = manyPeers();
+    const Attribution attribution(snapshot, DockerInventory(), NamespaceMap());
+    const Topology all = buildTopology(attribution);
+    TopologyBuilder::Options options;
+    options.maxPeersPerRole = 40;
+    const Topology capped = buildTopology(attribution, options);
+
+    // Without the cap: the host, its :443 and :9000 ports... every peer a node of its own.
+    EXPECT_EQ(all.nodes.size(), 1u + 1u + 1000u + 300u + 400u);
+    // With it: the host, :443 (a service that is not only called: kept as a peer of the
+    // services' role) and 40 peers per role, each role's fold included.
+    EXPECT_EQ(capped.nodes.size(), 1u + 40u + 40u);
+    EXPECT_EQ(totalsOf(capped), totalsOf(all));
+    // 1,000 clients holding 1 + i % 7 each (3,997), the busiest 500 instead of 2; then the
+    // host's 300 calls and the 400 loopback TIME_WAITs.
+    EXPECT_EQ(totalsOf(all).connections, 3997u - 2u + 500u + 300u + 400u);
+
+    const TopologyNode *callers = capped.node(topologyid::otherPeers(QStringLiteral("edge"), true));
+    const TopologyNode *services =
+        capped.node(topologyid::otherPeers(QStringLiteral("edge"), false));
+    ASSERT_NE(callers, nullptr);
+    ASSERT_NE(services, nullptr);
+    EXPECT_EQ(callers->id, QStringLiteral("edge/others/callers"));
+    EXPECT_EQ(callers->foldedPeers, 1000 - 39);
+    EXPECT_TRUE(callers->foldedCallers);
+    EXPECT_EQ(callers->kind, NodeKind::External);
+    EXPECT_EQ(callers->label, QStringLiteral("961 other peers"));
+    // 300 external services and 400 host ports, less the 39 busiest (host ports, with their
+    // TIME_WAIT, before the ESTABLISHED services); :443 is a service too.
+    EXPECT_EQ(services->foldedPeers, 300 + 400 + 1 - 39);
+    EXPECT_FALSE(services->foldedCallers);
+    EXPECT_EQ(services->foldedLabels.size(), 5);
+
+    // The busiest client stays itself, with its own counts.
+    const QString busiest = topologyid::external(QStringLiteral("edge"), ip("203.0.2.118"));
+    const QString httpsNode = topologyid::hostService(QStringLiteral("edge"), 443);
+    ASSERT_NE(capped.edge(busiest, httpsNode), nullptr);
+    EXPECT_EQ(capped.edge(busiest, httpsNode)->count(TcpState::TimeWait), 500u);
+    // The fold's edge into :443 carries every TIME_WAIT of the clients it holds, and who closes.
+    const TopologyEdge *foldedIn = capped.edge(callers->id, httpsNode);
+    ASSERT_NE(foldedIn, nullptr);
+    std::uint32_t keptTimeWait = 0;
+    for (const TopologyEdge &edge : capped.edges) {
+        if (edge.toId == httpsNode && edge.fromId != callers->id)
+            keptTimeWait += edge.count(TcpState::TimeWait);
+    }
+    EXPECT_EQ(foldedIn->count(TcpState::TimeWait) + keptTimeWait, 3997u - 2u + 500u);
+    EXPECT_EQ(foldedIn->connections, foldedIn->sockets.size());
+    EXPECT_EQ(foldedIn->closer, Closer::Server);
+    ASSERT_TRUE(foldedIn->newConnectionsPerSecond.has_value());
+    EXPECT_DOUBLE_EQ(*foldedIn->newConnectionsPerSecond, foldedIn->timeWaitConnections / 60.0);
+    for (const TopologyEdge &edge : capped.edges) {
+        EXPECT_EQ(capped.nodes[std::size_t(edge.from)].id, edge.fromId);
+        EXPECT_EQ(capped.nodes[std::size_t(edge.to)].id, edge.toId);
+    }
+    EXPECT_TRUE(std::is_sorted(capped.nodes.begin(), capped.nodes.end(),
+                               [](const auto &a, const auto &b) { return a.id < b.id; }));
+}
+
+// The same table in another order folds the same peers: the graph does not reshuffle between
+// two samples of an unchanged host. Under the cap, nothing changes at all.
+TEST(Topology, PeerCapIsDeterministicAndIdleBelowIt)
+{
+    Snapshot snapshot = manyPeers();
+    TopologyBuilder::Options options;
+    options.maxPeersPerRole = 40;
+    const Topology first =
+        buildTopology(Attribution(snapshot, DockerInventory(), NamespaceMap()), options);
+    std::mt19937 random(11);
+    std::shuffle(snapshot.sockets.begin(), snapshot.sockets.end(), random);
+    snapshot.finalize();
+    const Topology second =
+        buildTopology(Attribution(snapshot, DockerInventory(), NamespaceMap()), options);
+    EXPECT_EQ(idsOf(first), idsOf(second));
+    EXPECT_EQ(totalsOf(first), totalsOf(second));
+
+    // The scenario's services that are peers: :22, :6601 and one external service.
+    const auto host = test::scenarioHost(QStringLiteral("web01"));
+    options.maxPeersPerRole = 3;
+    EXPECT_EQ(idsOf(buildTopology(*host->attribution, options)),
+              idsOf(buildTopology(*host->attribution)));
+    options.maxPeersPerRole = 2;
+    const Topology folded = buildTopology(*host->attribution, options);
+    EXPECT_EQ(folded.nodes.size(), buildTopology(*host->attribution).nodes.size() - 1);
+    ASSERT_NE(folded.node(topologyid::otherPeers(QStringLiteral("web01"), false)), nullptr);
+    EXPECT_EQ(folded.node(topologyid::otherPeers(QStringLiteral("web01"), false))->foldedPeers, 2);
+    // :6601, the API holding 39 TIME_WAIT, is the busiest: it stays.
+    EXPECT_NE(folded.node(topologyid::hostService(QStringLiteral("web01"), 6601)), nullptr);
+}
+
+// Only host ports folded (loopback TIME_WAITs whose listener is gone): the fold says so.
+TEST(Topology, FoldedHostPortsAreNamedAfterTheirHost)
+{
+    Snapshot snapshot;
+    snapshot.hostId = QStringLiteral("id-1");
+    for (int i = 0; i < 100; ++i)
+        snapshot.sockets.push_back(sock(ep("127.7.7.1", 9000),
+                                        ep("127.7.7.2", std::uint16_t(50000 + i)),
+                                        TcpState::TimeWait, 0));
+    snapshot.finalize();
+    TopologyBuilder::Options options;
+    options.maxPeersPerRole = 10;
+    const Topology topology = buildTopology(
+        Attribution(snapshot, DockerInventory(), NamespaceMap()), options, QStringLiteral("web01"));
+    ASSERT_EQ(topology.nodes.size(), 1u + 10u);
+    const TopologyNode *fold = topology.node(topologyid::otherPeers(QStringLiteral("id-1"), false));
+    ASSERT_NE(fold, nullptr);
+    EXPECT_EQ(fold->kind, NodeKind::HostService);
+    EXPECT_EQ(fold->label, QStringLiteral("91 other ports of web01"));
+    const TopologyEdge *edge = topology.edge(topologyid::host(QStringLiteral("id-1")), fold->id);
+    ASSERT_NE(edge, nullptr);
+    EXPECT_EQ(edge->connections, 91u);
+    EXPECT_EQ(edge->servicePorts.size(), 91u);
+    EXPECT_EQ(edge->closer, Closer::Client);
+}
