@@ -546,7 +546,10 @@ Snapshot manyPeers()
 TEST(Topology, ManyDistinctPeersFoldIntoOneNodePerRoleWithExactTotals)
 {
     const Snapshot snapshot = manyPeers();
-    const Attribution attribution(snapshot, DockerInventory(), NamespaceMap());
+    // Named: an Attribution refers to its inventory and namespaces, it does not copy them.
+    const DockerInventory inventory;
+    const NamespaceMap namespaces;
+    const Attribution attribution(snapshot, inventory, namespaces);
     const Topology all = buildTopology(attribution);
     TopologyBuilder::Options options;
     options.maxPeersPerRole = 40;
