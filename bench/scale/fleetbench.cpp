@@ -15,6 +15,7 @@
 #include "lab/sshdfixture.h"
 #include "lab/timewaitlab.h"
 #include "model/hostsample.h"
+#include "remote/sshtestutil.h"
 #include "remote/timergapprobe.h"
 
 #include <QApplication>
@@ -196,18 +197,10 @@ int runFleet(const FleetOptions &options)
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < options.hosts; ++i) {
-        HostSpec spec;
-        spec.id = QStringLiteral("alias-%1").arg(i, 2, 10, QLatin1Char('0'));
-        spec.displayName = spec.id;
-        spec.kind = HostSpec::Kind::Ssh;
-        spec.address = QStringLiteral("127.0.0.1");
-        spec.port = sshd.port();
-        spec.user = QStringLiteral("root");
-        spec.login = HostSpec::LoginMethod::IdentityFile;
-        spec.identityFile = sshd.userKeyPath();
         // Sampling as the product's defaults have it: counters every second, the table every
         // 2 s (stretched by the probe for big tables).
-        workbench.addHost(spec);
+        workbench.addHost(
+            test::sshSpec(sshd, QStringLiteral("alias-%1").arg(i, 2, 10, QLatin1Char('0'))));
     }
     const auto allStreaming = [&] {
         if (samplesByHost.size() < options.hosts)

@@ -12,6 +12,7 @@
 #include "lab/sshdfixture.h"
 #include "model/capture/capturefile.h"
 #include "remote/hostspec.h"
+#include "remote/sshtestutil.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -121,14 +122,10 @@ TEST(Secrets, PasswordCanaryIsInNoLogSettingsCaptureOrTemporaryFile)
         ASSERT_TRUE(QDir().mkpath(QFileInfo(recording).path()));
         ASSERT_TRUE(recorder.start(recording, &error)) << error.toStdString();
 
-        HostSpec spec;
-        spec.id = QStringLiteral("pw");
-        spec.displayName = QStringLiteral("password host");
-        spec.kind = HostSpec::Kind::Ssh;
-        spec.address = QStringLiteral("127.0.0.1");
-        spec.port = sshd.port();
+        HostSpec spec = sshSpec(sshd, QStringLiteral("pw"));
         spec.user = account;
         spec.login = HostSpec::LoginMethod::Password;
+        spec.identityFile.clear();
         int requests = 0;
         QObject::connect(&workbench, &Workbench::credentialRequestQueued, &workbench, [&] {
             const std::optional<CredentialRequest> request = workbench.takeCredentialRequest();
