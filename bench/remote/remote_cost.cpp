@@ -10,17 +10,22 @@
 // whole process tree and the bytes it wrote to stdout:
 //   the anchors     cat /proc/net/tcp, ss -Htan, netstat -tn, cat /proc/net/sockstat; also
 //                   cat /proc/net/tcp /proc/net/tcp6 (what a full table must read), ss -Htanp
-//                   when root (what the probe runs as root), and `sleep 0` and `date` (the two
+//                   when root (what the probe runs as root), and `sleep 0`, `date` and the
+//                   awk that copies snmp, netstat and stat (the processes a sample may start
+//                   besides its table: awk on every sample, date once a minute, sleep on every
+//                   sample only where there is no vmstat to pace the samples)
 //                   processes every sample starts besides its reads)
 //   the probe       exactly as the product starts it over SSH: `/bin/sh -s -- PARAMS` with the
 //                   script on stdin, once per table source (proc, fold, ss; auto is ss below
 //                   10,000 sockets and fold from there), with MAX_SAMPLES so it ends by itself:
-//                   three samples with a table each, and four with a table on the first only.
+//                   three samples with a table each, and four with a table on the first only
+//                   (paced by vmstat, and again by sleep).
 //
 // One sample's CPU, apart from the shell's start-up: each probe runs in a cgroup of its own
 // (cgroup v1 cpuacct or v2), whose usage is read the moment each "@@end N" line arrives. Sample
-// k's cost is the usage between "@@end k-1" and "@@end k": the `sleep` that waited for it, its
-// `date`, the counters and, on a table sample, the table. Nothing is subtracted. Sample 1 holds
+// k's cost is the usage between "@@end k-1" and "@@end k": vmstat's line that paced it (or the
+// `sleep`, sleep-paced), its clock, the counters and, on a table sample, the table. Nothing is
+// subtracted. Sample 1 holds
 // the shell's start-up and hello as well: it is shown apart, beside the whole run from wait4()'s
 // rusage (the two agree: the report says how well). Without a cgroup (not root) only whole runs
 // are measured.
@@ -493,6 +498,7 @@ struct ProbeSource
 {
     const char *word; // the probe's TABLE_SOURCE
     const char *label;
+    bool sleepPaced = false; // TWBENCH_PACING=sleep: the fallback where there is no vmstat
 };
 
 struct SizeResult
@@ -605,6 +611,8 @@ SizeResult measureSize(int wanted, int rounds, const CpuGroup &group, const QByt
     // the profile of a counters-only sample.
     anchors.push_back({"sleep 0", {"sleep", "0"}});
     anchors.push_back({"date +%s%N", {"date", "+%s%N"}});
+    anchors.push_back({"awk: snmp netstat stat",
+                       {"awk", "{ print }", "/proc/net/snmp", "/proc/net/netstat", "/proc/stat"}});
     const std::vector<ProbeSource> sources{{"proc", "proc"}, {"fold", "fold"}, {"ss", "ss"}};
 
     int lastSeen = result.sockets;
@@ -642,7 +650,10 @@ SizeResult measureSize(int wanted, int rounds, const CpuGroup &group, const QByt
                                             std::to_string(tableSec),
                                             "0",
                                             "user"};
+        if (source.sleepPaced)
+            qputenv("TWBENCH_PACING", "sleep");
         const Run run = runCommand(argv, script, &group, 120s);
+        qunsetenv("TWBENCH_PACING");
         if (!run.ok || run.samples.size() != std::size_t(samples)) {
             result.failures += std::string("probe ") + source.word +
                                " failed: " + run.errors.left(200).toStdString() + "; ";
@@ -691,6 +702,7 @@ SizeResult measureSize(int wanted, int rounds, const CpuGroup &group, const QByt
             measureProbe(source, 1, 3);
         // A table on sample 1 only (TABLE_SEC 3600): samples 2 to 4 are counters-only.
         measureProbe({"proc", "counters"}, 3600, 4);
+        measureProbe({"proc", "counters, sleep-paced", true}, 3600, 4);
         ++result.rounds;
     }
     return result;
@@ -774,7 +786,7 @@ void printSize(const SizeResult &result, bool root)
     }
     for (const auto &[label, series] : result.countersSample)
         row("probe " + label + ": counters-only sample", series);
-    for (const char *label : {"sleep 0", "date +%s%N"}) {
+    for (const char *label : {"sleep 0", "date +%s%N", "awk: snmp netstat stat"}) {
         if (const auto it = result.anchors.find(label); it != result.anchors.end())
             row(std::string("component `") + label + '`', it->second);
     }

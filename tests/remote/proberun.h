@@ -9,6 +9,8 @@
 #include "remote/localtransport.h"
 #include "remote/probeparameters.h"
 
+#include <QDateTime>
+
 #include <functional>
 #include <optional>
 #include <vector>
@@ -19,6 +21,7 @@ struct ProbeRun
 {
     std::optional<ProbeHello> hello;
     std::vector<ProbeFrame> frames;
+    std::vector<qint64> arrivedMs; // this machine's wall clock when each frame was read
     FrameReader::Stats stats;
     QByteArray stderrText;
     bool ended = false;
@@ -48,8 +51,10 @@ inline ProbeRun runProbe(const ProbeParameters &parameters, const QStringList &s
                          reader.feed(data);
                          if (auto hello = reader.takeHello())
                              run.hello = std::move(hello);
-                         for (ProbeFrame &frame : reader.takeFrames())
+                         for (ProbeFrame &frame : reader.takeFrames()) {
                              run.frames.push_back(std::move(frame));
+                             run.arrivedMs.push_back(QDateTime::currentMSecsSinceEpoch());
+                         }
                      });
     QObject::connect(&transport, &Transport::stderrReceived, &transport,
                      [&](const QByteArray &data) { run.stderrText += data; });

@@ -238,6 +238,46 @@ TEST(Probe, StreamsCountersEverySampleAndTheTableRegularly)
     expectCleanSamples(run);
 }
 
+// Samples are paced by one vmstat's lines where there is vmstat, else by a sleep each; stamped by
+// the boot clock between date's readings. Either way: every sample, 1 s apart, each stamped
+// with this machine's wall clock (same machine: the stamp is never after the frame arrived, and
+// not long before).
+TEST(Probe, PacedByVmstatOrBySleepAndStampedByTheWallClock)
+{
+    const bool hasVmstat = !test::findTool(QStringLiteral("vmstat")).isEmpty();
+    for (const bool forceSleep : {false, true}) {
+        if (forceSleep)
+            qputenv("TWBENCH_PACING", "sleep");
+        const ProbeRun run = runProbe(parameters(1, 3600, 5), {}, 20000);
+        qunsetenv("TWBENCH_PACING");
+        ASSERT_TRUE(run.ended) << forceSleep;
+        EXPECT_EQ(run.exitCode, 0) << run.reason().toStdString();
+        EXPECT_TRUE(run.stderrText.isEmpty()) << run.stderrText.constData();
+        ASSERT_TRUE(run.hello);
+        EXPECT_EQ(run.hello->field("pacing"),
+                  forceSleep || !hasVmstat ? QByteArray("sleep") : QByteArray("vmstat"));
+        ASSERT_EQ(run.frames.size(), 5u) << forceSleep;
+        for (std::size_t i = 0; i < run.frames.size(); ++i) {
+            const ProbeFrame &frame = run.frames[i];
+            EXPECT_EQ(frame.sequence, i + 1);
+            EXPECT_LE(frame.epochMs, run.arrivedMs[i] + 20) << "sample " << i + 1;
+            EXPECT_GE(frame.epochMs, run.arrivedMs[i] - 2000) << "sample " << i + 1;
+            if (i > 0) {
+                const auto gap = frame.epochMs - run.frames[i - 1].epochMs;
+                EXPECT_GE(gap, 500) << "sample " << i + 1 << (forceSleep ? " (sleep)" : "");
+                EXPECT_LT(gap, 3000) << "sample " << i + 1;
+            }
+            for (const char *name : {"sockstat", "snmp", "netstat", "stat"}) {
+                const ProbeSection *section = frame.section(name);
+                ASSERT_NE(section, nullptr) << name << " in sample " << frame.sequence;
+                EXPECT_TRUE(section->errors.isEmpty()) << name;
+                EXPECT_FALSE(section->body.isEmpty()) << name;
+            }
+        }
+        expectCleanSamples(run);
+    }
+}
+
 class ProbeUnderShell : public ::testing::TestWithParam<QStringList>
 {
 };
