@@ -1870,6 +1870,13 @@ Exit codes: 0 written (with or without findings), 1 the JSON could not be writte
         <source>Let the callers close, or better, keep the connections open: enable HTTP keep-alive between %1 and its callers (HTTP/1.1 without &quot;Connection: close&quot;, a keep-alive timeout longer than the callers&apos; pause between requests; behind a proxy, also the proxy&apos;s upstream keep-alive), so one connection carries many requests.</source>
         <translation>让调用方来关闭连接，更好的是保持连接：在 %1 与其调用方之间启用 HTTP keep-alive（HTTP/1.1 且不带“Connection: close”，keep-alive 超时长于调用方两次请求之间的间隔；若经过代理，还要开启代理的上游 keep-alive），让一个连接承载多个请求。</translation>
     </message>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <comment>callers</comment>
+        <translation>
+            <numerusform>以及另外 %n 个</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>twbench::DockerInventory</name>

@@ -172,16 +172,21 @@ void serverCloses(const Context &context, QList<Finding> &findings)
         };
         finding.tableFilter = endpointFilter(group->endpoints, key.port);
         if (context.topology && !service.nodeId.isEmpty()) {
-            for (const TopologyEdge &edge : context.topology->edges) {
-                if (edge.toId == service.nodeId &&
-                    (edge.closer == Closer::Server || edge.closer == Closer::Both))
-                    finding.topologyEdges.append(edge.id);
-            }
+            // The evidence names the first callers only: with thousands of them the rest is
+            // in the graph's highlighted edges, not in a line of text.
+            constexpr qsizetype namedCallers = 12;
             QStringList callers;
             for (const TopologyEdge &edge : context.topology->edges) {
-                if (finding.topologyEdges.contains(edge.id))
+                if (edge.toId != service.nodeId ||
+                    (edge.closer != Closer::Server && edge.closer != Closer::Both))
+                    continue;
+                finding.topologyEdges.append(edge.id);
+                if (callers.size() < namedCallers)
                     callers.append(context.topology->nodes[std::size_t(edge.from)].label);
             }
+            const qsizetype unnamed = finding.topologyEdges.size() - callers.size();
+            if (unnamed > 0)
+                callers.append(DiagnosisText::tr("and %n more", "callers", int(unnamed)));
             if (!callers.isEmpty())
                 finding.evidence.append(evidence(DiagnosisText::tr("Callers it closes on"),
                                                  callers.join(QStringLiteral(", "))));

@@ -475,6 +475,31 @@ TEST(ServerCloses, TitleReadsLikeAnExpertWithTheLocalesNumbers)
     EXPECT_EQ(findings[0].tableFilter, QStringLiteral("172.31.5.9:9090"));
 }
 
+// Thousands of callers would make one line of text as long as the table: the evidence names the
+// first twelve and counts the rest, while the graph still highlights every edge.
+TEST(ServerCloses, NamesTheFirstCallersAndCountsTheRest)
+{
+    Host host;
+    host.listen(8080, 0);
+    constexpr int callers = 40;
+    for (int caller = 0; caller < callers; ++caller) {
+        const QByteArray peer =
+            QStringLiteral("198.18.%1.%2").arg(caller / 200).arg(caller % 200 + 1).toLatin1();
+        host.serverEnds(ep("10.0.0.5", 8080), peer.constData(), 40000, 30, TcpState::TimeWait, 0);
+    }
+    host.finish();
+    const QList<Finding> findings = only(diagnose(host.input()), "server-closes");
+    ASSERT_EQ(findings.size(), 1);
+    const Finding &finding = findings.front();
+    EXPECT_EQ(finding.topologyEdges.size(), callers);
+    const Finding::Evidence *named = evidenceWith(finding, QStringLiteral("Callers it closes on"));
+    ASSERT_NE(named, nullptr);
+    const QStringList parts = named->value.split(QStringLiteral(", "));
+    ASSERT_EQ(parts.size(), 13) << named->value.toStdString();
+    EXPECT_TRUE(parts.front().contains(QStringLiteral("198.18.0."))) << parts.front().toStdString();
+    EXPECT_EQ(parts.back(), QStringLiteral("and 28 more"));
+}
+
 TEST(ServerCloses, SilentWhenClientsCloseOrThePileIsSmall)
 {
     EXPECT_TRUE(only(diagnose(healthyHost()->input()), "server-closes").isEmpty());
