@@ -153,10 +153,22 @@ emit_file() {
 
 # snmp, netstat and stat in one awk: the shell's read takes a system call per byte, so copying
 # these three costs it more (1.2 ms with sockstat) than starting a process that reads them whole
-# (0.9 ms). A file that cannot be read is said first and left out of awk's operands, which would
-# stop at it. Without awk, the shell copies them.
-# shellcheck disable=SC2016 # an awk program
-counters_program='FNR == 1 { print "@@section " name } { print }'
+# (0.9 ms). On a folded table's sample they go through the fold's awk: one process for both.
+# A file that cannot be read is said here and left out of awk's operands, which would stop at
+# it. Without awk, the shell copies them.
+# Sets counter_args: the awk operands (fixed words, no data: split on purpose) that copy the
+# readable files, each as its section.
+counter_operands() {
+    counter_args=
+    for pair in snmp=/proc/net/snmp netstat=/proc/net/netstat stat=/proc/stat; do
+        if [ -r "${pair#*=}" ]; then
+            counter_args="$counter_args section=${pair%%=*} ${pair#*=}"
+        else
+            printf '@@section %s\n@@error %s cannot read %s\n' "${pair%%=*}" "${pair%%=*}" "${pair#*=}"
+        fi
+    done
+}
+
 emit_counter_files() {
     if [ "$has_awk" = 0 ]; then
         emit_file snmp /proc/net/snmp
@@ -164,16 +176,10 @@ emit_counter_files() {
         emit_file stat /proc/stat
         return
     fi
-    set --
-    for pair in snmp=/proc/net/snmp netstat=/proc/net/netstat stat=/proc/stat; do
-        if [ -r "${pair#*=}" ]; then
-            set -- "$@" "name=${pair%%=*}" "${pair#*=}"
-        else
-            printf '@@section %s\n@@error %s cannot read %s\n' "${pair%%=*}" "${pair%%=*}" "${pair#*=}"
-        fi
-    done
-    [ $# -gt 0 ] || return 0
-    awk "$counters_program" "$@"
+    counter_operands
+    [ -n "$counter_args" ] || return 0
+    # shellcheck disable=SC2086 # fixed words, split on purpose
+    awk "$fold_program" copy=1 $counter_args
     status=$?
     [ "$status" -eq 0 ] || printf '@@error stat awk exited with status %s\n' "$status"
 }
@@ -242,12 +248,17 @@ emit_big_file() {
 # shellcheck disable=SC2016 # an awk program: its $0 and $names are awk's, not the shell's
 fold_program='
 FNR == 1 {
-    if (NR != 1)
+    if (folding)
         flush()
     # Operands set these for the next file: flush() prints the previous file with its own.
     name = section
     w = width
+    folding = !copy
     print "@@section " name
+}
+copy {
+    print
+    next
 }
 {
     at = index($0, ":") + 2
@@ -293,7 +304,7 @@ FNR == 1 {
     }
 }
 END {
-    if (NR != 0)
+    if (folding)
         flush()
 }
 function flush(  i, key) {
@@ -321,11 +332,12 @@ emit_folded_tables() {
         return
     fi
     # Operands "width=… section=…" set those before the file after them is read.
+    # shellcheck disable=SC2086 # fixed words, split on purpose
     if [ -r /proc/net/tcp6 ]; then
-        awk "$fold_program" width=8 section=proc_tcp /proc/net/tcp \
+        awk "$fold_program" copy=1 $counter_args copy=0 width=8 section=proc_tcp /proc/net/tcp \
             width=32 section=proc_tcp6 /proc/net/tcp6
     else
-        awk "$fold_program" width=8 section=proc_tcp /proc/net/tcp
+        awk "$fold_program" copy=1 $counter_args copy=0 width=8 section=proc_tcp /proc/net/tcp
     fi
     status=$?
     [ "$status" -eq 0 ] || printf '@@error proc_tcp awk exited with status %s\n' "$status"
@@ -356,11 +368,16 @@ emit_listeners() {
 # (bench/remote/remote_cost.cpp measures both); below it, ss, whose -p names processes as root.
 fold_min=10000
 
-emit_table() {
+# Sets mode: how this sample's table is read (after emit_sockstat, which sets tcp_load).
+choose_table_mode() {
     mode=$table_mode
     if [ "$auto_fold" = 1 ] && [ "$tcp_load" -ge "$fold_min" ]; then
         mode='fold'
     fi
+}
+
+# After choose_table_mode.
+emit_table() {
     case $mode in
     ss_h | ss_plain)
         printf '@@section ss\n'
@@ -933,7 +950,18 @@ take_sample() {
 
     printf '@@twbench sample %s %s\n' "$seq" "$now_ms"
     emit_sockstat
-    emit_counter_files
+    table_now=0
+    if [ -z "$last_table_ms" ] || [ $((now_ms - last_table_ms)) -ge $((table_due_s * 1000 - slack_ms)) ] || [ $((now_ms - last_table_ms)) -lt 0 ]; then
+        table_now=1
+        choose_table_mode
+    fi
+    # A folded table's awk copies the counter files too (emit_folded_tables).
+    counter_args=
+    if [ "$table_now" = 1 ] && [ "$mode" = fold ] && [ -r /proc/net/tcp ]; then
+        counter_operands
+    else
+        emit_counter_files
+    fi
 
     # Before the table, so the table of the same sample reads the namespaces just resolved.
     if [ "$docker_s" -gt 0 ]; then
@@ -944,7 +972,7 @@ take_sample() {
     fi
     [ "$docker_answered" = 0 ] || emit_cgroup_cpu
 
-    if [ -z "$last_table_ms" ] || [ $((now_ms - last_table_ms)) -ge $((table_due_s * 1000 - slack_ms)) ] || [ $((now_ms - last_table_ms)) -lt 0 ]; then
+    if [ "$table_now" = 1 ]; then
         emit_table
         [ "$docker_answered" = 0 ] || emit_namespaces
         last_table_ms=$now_ms
