@@ -16,6 +16,10 @@ template<typename T>
 std::optional<T> Timeline::Ring<T>::append(const T &item, qsizetype capacity)
 {
     if (ringSize() < capacity) {
+        // Grown by doubling, but never past the capacity: 24 h of 1 s points would otherwise
+        // take 131,072 slots from the 18th hour on for the 86,400 it keeps.
+        if (m_items.size() == m_items.capacity())
+            m_items.reserve(size_t(std::min(capacity, std::max<qsizetype>(16, 2 * ringSize()))));
         m_items.push_back(item);
         ++m_size;
         return std::nullopt;
@@ -366,6 +370,12 @@ qsizetype Timeline::size(const SeriesId &id) const
 {
     const Series *one = find(id);
     return one ? one->recent.size() : 0;
+}
+
+qsizetype Timeline::allocatedPoints(const SeriesId &id) const
+{
+    const Series *one = find(id);
+    return one ? one->recent.allocated() : 0;
 }
 
 qsizetype Timeline::archivedBuckets(const SeriesId &id) const

@@ -123,6 +123,9 @@ public:
     // Points at full resolution, and archived buckets (each one or two points).
     qsizetype size(const SeriesId &series) const;
     qsizetype archivedBuckets(const SeriesId &series) const;
+    // Full-resolution slots allocated for a series: what it costs in memory, never more than
+    // capacity().
+    qsizetype allocatedPoints(const SeriesId &series) const;
     // The keys of a keyed metric that have points, sorted.
     QStringList keys(Metric metric) const;
 
@@ -168,6 +171,7 @@ private:
     {
     public:
         qsizetype size() const { return m_size; }
+        qsizetype allocated() const { return qsizetype(m_items.capacity()); }
         const T &at(qsizetype i) const { return m_items[size_t((m_head + i) % ringSize())]; }
         T &at(qsizetype i) { return m_items[size_t((m_head + i) % ringSize())]; }
         // The item that made way, if the ring was full.

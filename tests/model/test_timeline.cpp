@@ -179,6 +179,24 @@ TEST(Timeline, ClockSteppingBackDropsLaterPointsAndKeepsOrder)
     expectNoNegativeOrHuge(timeline);
 }
 
+// The ring grows as points come (an hour's host costs an hour of points) but never allocates
+// past its capacity, which is not a power of two (24 h of 1 s points is 86,400).
+TEST(Timeline, GrowsToItsCapacityAndNoFurther)
+{
+    Timeline::Retention retention;
+    retention.fullResolutionPoints = 1000;
+    Timeline timeline(retention);
+    timeline.add(sample(1, T0, steady(0)));
+    EXPECT_LT(timeline.allocatedPoints(Metric::TimeWait), 100);
+    for (int second = 1; second < 3000; ++second) {
+        timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
+        ASSERT_LE(timeline.allocatedPoints(Metric::TimeWait), 1000) << second;
+        ASSERT_GE(timeline.allocatedPoints(Metric::TimeWait),
+                  std::min<qsizetype>(second + 1, 1000));
+    }
+    EXPECT_EQ(timeline.size(Metric::TimeWait), 1000);
+}
+
 TEST(Timeline, BoundedCapacityKeepsTheNewestPointsAndArchivesTheRest)
 {
     Timeline::Retention retention;
