@@ -120,8 +120,7 @@ int onlineCpusOf(const ProbeHello &hello)
 
 } // namespace
 
-HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
-                                   const QList<SourceIssue> &extraIssues) const
+HostSamplePtr SampleBuilder::build(const ProbeFrame &frame, const QList<SourceIssue> &extraIssues)
 {
     auto sample = std::make_shared<HostSample>();
     sample->hostId = m_hostId;
@@ -149,6 +148,7 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
     table->epochMs = frame.epochMs;
     bool hasTable = false;
     bool tableIncomplete = false;
+    bool tableFolded = false;
     bool endiannessIssued = false;
 
     // The listeners' processes, docker and namespaces: put together after the loop.
@@ -215,6 +215,7 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
                                              ? AddressFamily::V4
                                              : AddressFamily::V6;
             if (folded) {
+                tableFolded = true;
                 // The host's sockets are the table's first: a TIME_WAIT that the same read also
                 // listed unfolded (it changed state between two reads) is dropped against them.
                 report = parseProcNetTcpTimeWaits(section.body, family, endianness, netns,
@@ -319,6 +320,9 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
             parseSsListeners(ssListeners->body, netns, table->sockets, 0, table->processNames);
         if (!report.ok())
             addIssue(QStringLiteral("ss_listeners"), report.summary());
+        rememberListenerProcesses(*table, netns);
+    } else if (tableFolded && hasTable && !tableIncomplete) {
+        nameRememberedListeners(*table, netns);
     }
 
     if (hasTable && tableIncomplete) {
@@ -331,6 +335,38 @@ HostSamplePtr SampleBuilder::build(const ProbeFrame &frame,
         sample->table = std::move(table);
     }
     return sample;
+}
+
+void SampleBuilder::rememberListenerProcesses(const Snapshot &table, std::uint64_t netns)
+{
+    m_listenerProcesses.clear();
+    for (const Socket &socket : table.sockets) {
+        if (socket.state != TcpState::Listen || socket.netns != netns || socket.pid == 0 ||
+            socket.inode == 0)
+            continue;
+        m_listenerProcesses.insert(
+            socket.inode,
+            ListenerProcess{socket.local, socket.pid, table.processNames.value(socket.pid)});
+    }
+}
+
+void SampleBuilder::nameRememberedListeners(Snapshot &table, std::uint64_t netns) const
+{
+    if (m_listenerProcesses.isEmpty())
+        return;
+    for (Socket &socket : table.sockets) {
+        if (socket.state != TcpState::Listen || socket.netns != netns || socket.pid != 0 ||
+            socket.inode == 0)
+            continue;
+        const auto it = m_listenerProcesses.constFind(socket.inode);
+        // An inode is reused only after its socket closed: a new listener must also be on the
+        // same endpoint to pass for the one that was named.
+        if (it == m_listenerProcesses.cend() || it->local != socket.local)
+            continue;
+        socket.pid = it->pid;
+        if (!table.processNames.contains(it->pid))
+            table.processNames.insert(it->pid, it->name);
+    }
 }
 
 QString SampleBuilder::unseenContainersText(int count) const

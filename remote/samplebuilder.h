@@ -5,6 +5,7 @@
 #include "model/hostsample.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -27,7 +28,10 @@ namespace twbench {
 // Processes: as root, an ss table names each host socket's process (ss -p). A folded table has
 // no such column: its ss_listeners section (ss of the listeners alone) gives its LISTEN sockets
 // theirs, by local endpoint (parseSsListeners), so the services keep their names; the
-// connections stay without.
+// connections stay without. The probe sends that section with the first folded table and then
+// every 30 s (ss -p walks every process's descriptors: 3 ms a table): in between, a listener
+// keeps the process it was given for as long as it is the same socket (same endpoint and
+// inode); one opened since stays unnamed until the next.
 class SampleBuilder final
 {
     Q_DECLARE_TR_FUNCTIONS(SampleBuilder)
@@ -44,20 +48,33 @@ public:
     {
         m_hello = std::move(hello);
         m_hasHello = true;
+        m_listenerProcesses.clear(); // a new run: its first folded table names them again
     }
     bool hasHello() const { return m_hasHello; }
     const ProbeHello &hello() const { return m_hello; }
 
     // `extraIssues` (e.g. frames the reader dropped since the last sample) are added first.
-    HostSamplePtr build(const ProbeFrame &frame, const QList<SourceIssue> &extraIssues = {}) const;
+    HostSamplePtr build(const ProbeFrame &frame, const QList<SourceIssue> &extraIssues = {});
 
 private:
+    struct ListenerProcess
+    {
+        Endpoint local;
+        std::uint32_t pid = 0;
+        QString name;
+    };
+
     // Why containers' sockets are missing and how to grant access, from what the hello says.
     QString unseenContainersText(int count) const;
+    // The named LISTEN sockets of the host's namespace, by inode, after an ss_listeners section.
+    void rememberListenerProcesses(const Snapshot &table, std::uint64_t netns);
+    // Gives a folded table without ss_listeners the processes remembered for the same sockets.
+    void nameRememberedListeners(Snapshot &table, std::uint64_t netns) const;
 
     QString m_hostId;
     ProbeHello m_hello;
     bool m_hasHello = false;
+    QHash<std::uint64_t, ListenerProcess> m_listenerProcesses; // by socket inode
 };
 
 } // namespace twbench

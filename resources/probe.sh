@@ -54,7 +54,7 @@
 #                                 so nothing that the table keeps is lost: 4 bytes a socket
 #                                 instead of 150;
 # after the fold, when the probe would have run `ss -Htanp` (uid=0 or privilege=sudo) and ss is
-# there:
+# there, with the first folded table and then at most every 30 s:
 #   @@section ss_listeners        `ss -Htnp state listening` (without -H, and with its header,
 #                                 where -H is unknown): the listening sockets alone, with their
 #                                 processes, for the names the fold has no column for. ss leaves
@@ -391,7 +391,14 @@ emit_table() {
         ;;
     fold)
         emit_folded_tables
-        [ -z "$listeners_mode" ] || emit_listeners
+        # The listeners change seldom and ss -p costs a walk of every process's descriptors:
+        # with the first folded table, then at most every 30 s (the workstation keeps each
+        # listener's process in between, by its inode).
+        if [ -n "$listeners_mode" ] && { [ -z "$last_listeners_ms" ] ||
+            [ $((now_ms - last_listeners_ms)) -ge 30000 ] || [ $((now_ms - last_listeners_ms)) -lt 0 ]; }; then
+            emit_listeners
+            last_listeners_ms=$now_ms
+        fi
         ;;
     *)
         emit_big_file proc_tcp /proc/net/tcp
@@ -938,6 +945,7 @@ read_clock() {
 
 seq=0
 last_table_ms=
+last_listeners_ms=
 last_docker_ms=
 table_due_s=$table_s
 # Half a counter interval of slack, so a 2 s table interval with 1 s counters takes every

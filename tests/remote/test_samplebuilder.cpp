@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 using namespace twbench;
 using twbench::test::readTestData;
@@ -366,6 +367,56 @@ TEST(SampleBuilder, FoldedListenersGetTheProcessesThatSsPGives)
     const Socket listener = listeners.front();
     EXPECT_EQ(fromFold.describe(fromFold.ownerOfLocal(listener)),
               QStringLiteral("process twb-api (4984)"));
+}
+
+// The probe sends ss_listeners with the first folded table and then every 30 s: in between, a
+// listener keeps its process while it is the same socket (inode and endpoint), a new one is
+// left unnamed until the next ss_listeners, and a new run of the probe forgets them all.
+TEST(SampleBuilder, FoldedTablesBetweenListenerSectionsKeepTheSameSocketsProcesses)
+{
+    SampleBuilder builder(QStringLiteral("h"));
+    builder.setHello(rootHello());
+    const HostSamplePtr named = builder.build(frameFrom(foldedFrameAsRoot));
+    ASSERT_TRUE(named->table);
+    ASSERT_EQ(withState(*named->table, TcpState::Listen).size(), 3u);
+
+    const QByteArray withListeners(foldedFrameAsRoot);
+    const QByteArray without =
+        withListeners.left(withListeners.indexOf("@@section ss_listeners")) + "@@end 1\n";
+    const auto pidsOf = [](const Snapshot &table) {
+        std::map<QString, std::uint32_t> pids;
+        for (const Socket &listener : withState(table, TcpState::Listen))
+            pids[listener.local.toString()] = listener.pid;
+        return pids;
+    };
+    const HostSamplePtr kept = builder.build(frameFrom(without));
+    EXPECT_TRUE(kept->issues.isEmpty()) << issuesText(*kept).toStdString();
+    ASSERT_TRUE(kept->table);
+    EXPECT_EQ(pidsOf(*kept->table), pidsOf(*named->table));
+    EXPECT_EQ(kept->table->processNames, named->table->processNames);
+
+    // 127.0.0.11:7101 reopened (another inode): not taken for the one ss named.
+    QByteArray reopened = without;
+    reopened.replace(" 17846885 ", " 17846999 ");
+    const HostSamplePtr fresh = builder.build(frameFrom(reopened));
+    ASSERT_TRUE(fresh->table);
+    std::map<QString, std::uint32_t> expected = pidsOf(*named->table);
+    expected[QStringLiteral("127.0.0.11:7101")] = 0;
+    EXPECT_EQ(pidsOf(*fresh->table), expected);
+
+    // The same inode on another endpoint (reused after its socket closed): not named either.
+    QByteArray moved = without;
+    moved.replace("0B00007F:1BBD 00000000:0000 0A", "0C00007F:1BBD 00000000:0000 0A");
+    const HostSamplePtr elsewhere = builder.build(frameFrom(moved));
+    ASSERT_TRUE(elsewhere->table);
+    EXPECT_EQ(pidsOf(*elsewhere->table).at(QStringLiteral("127.0.0.12:7101")), 0u);
+
+    builder.setHello(rootHello()); // the probe restarted
+    const HostSamplePtr restarted = builder.build(frameFrom(without));
+    ASSERT_TRUE(restarted->table);
+    for (const auto &[endpoint, pid] : pidsOf(*restarted->table))
+        EXPECT_EQ(pid, 0u) << endpoint.toStdString();
+    EXPECT_TRUE(restarted->table->processNames.isEmpty());
 }
 
 // ss failing, or printing what does not parse, is an issue of its own: the table stands with
