@@ -2,9 +2,9 @@
 //   ChartsRedrawPaint/<range s>  10 hosts overlaid ("All hosts"), each with 24 h of 1 s samples
 //       in its timeline; the view 1,600 × 900 pixels showing the last <range> seconds. One
 //       iteration is what the redraw timer does (each line read downsampled to the plot's width
-//       and fed to its series) followed by painting the whole view into an image, as a repaint
-//       of the widget does. Counters: redraw_ms and paint_ms, the two parts; points, what the
-//       series hold after the redraw; lines, how many are drawn.
+//       and handed to the chart's PlotLinesItem) followed by painting the whole view into an
+//       image, as a repaint of the widget does. Counters: redraw_ms and paint_ms, the two parts;
+//       points, what the lines hold after the redraw; lines, how many are drawn.
 
 #include "viewsbench.h"
 

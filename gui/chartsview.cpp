@@ -1,5 +1,6 @@
 #include "chartsview.h"
 
+#include "plotlinesitem.h"
 #include "timechartview.h"
 #include "workbench.h"
 
@@ -13,7 +14,6 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QLineSeries>
 #include <QLocale>
 #include <QPainter>
 #include <QSettings>
@@ -243,6 +243,8 @@ ChartsView::ChartsView(Workbench *workbench, QWidget *parent)
         auto *chart = new TimeChartView(titles[i], m_splitter);
         chart->setObjectName(QStringLiteral("chart%1").arg(i));
         m_charts[size_t(i)] = chart;
+        m_plotLines[size_t(i)] =
+            new PlotLinesItem(chart->chart(), chart->timeAxis(), chart->valueAxis());
         m_splitter->addWidget(chart);
         connect(chart, &TimeChartView::hovered, this, [this](std::int64_t ms) { hoverAt(ms); });
         connect(chart, &TimeChartView::hoverLeft, this, [this] { hoverAt(std::nullopt); });
@@ -397,12 +399,8 @@ void ChartsView::buildLines()
         return;
     m_linesSignature = signature;
 
-    for (Line &line : m_lines) {
-        for (QLineSeries *series : std::as_const(line.segments)) {
-            chart(line.panel)->chart()->removeSeries(series);
-            delete series;
-        }
-    }
+    for (PlotLinesItem *lines : m_plotLines)
+        lines->clear();
     m_lines.clear();
     m_updatingLegend = true;
     m_legend->clear();
@@ -464,30 +462,11 @@ void ChartsView::buildLines()
         item->setIcon(0, swatch(line.color, line.style));
         item->setToolTip(0, line.label);
         line.legendItem = item;
-        newSegment(line);
+        PlotLinesItem *lines = plotLines(line.panel);
+        line.plotIndex = lines->addLine(line.color, line.style);
+        lines->setLineVisible(line.plotIndex, line.visible);
     }
     m_updatingLegend = false;
-}
-
-QLineSeries *ChartsView::newSegment(Line &line)
-{
-    auto *series = new QLineSeries;
-    series->setName(line.label);
-    QPen pen(line.color);
-    // One pixel, cosmetic: Qt Charts draws a line segment by segment, and the raster engine
-    // strokes each segment of a wider pen as a polygon (30 µs apiece: 6 s for 10 hosts' day at
-    // 1.6 px) but draws a one-pixel one directly (antialiased, dashes included).
-    pen.setWidthF(1.0);
-    pen.setCosmetic(true);
-    pen.setStyle(line.style);
-    series->setPen(pen);
-    series->setVisible(line.visible);
-    QChart *target = chart(line.panel)->chart();
-    target->addSeries(series); // takes ownership
-    series->attachAxis(chart(line.panel)->timeAxis());
-    series->attachAxis(chart(line.panel)->valueAxis());
-    line.segments.append(series);
-    return series;
 }
 
 void ChartsView::onLegendChanged(QTreeWidgetItem *item)
@@ -503,8 +482,7 @@ void ChartsView::onLegendChanged(QTreeWidgetItem *item)
             continue;
         line.visible = visible;
         changed = true;
-        for (QLineSeries *series : std::as_const(line.segments))
-            series->setVisible(visible);
+        plotLines(line.panel)->setLineVisible(line.plotIndex, visible);
         if (visible)
             m_hiddenSeries.remove(line.settingsKey());
         else
@@ -524,8 +502,7 @@ int ChartsView::pointCount(Metric metric) const
     for (const Line &line : m_lines) {
         if (line.series.metric != metric)
             continue;
-        for (const QLineSeries *series : line.segments)
-            count += int(series->count());
+        count += int(plotLines(line.panel)->points(line.plotIndex).size());
     }
     return count;
 }
@@ -735,10 +712,8 @@ void ChartsView::redraw()
             std::min(first.value_or(*timeline->firstMs() + shift), *timeline->firstMs() + shift);
     }
     if (!last) {
-        for (Line &line : m_lines) {
-            for (QLineSeries *series : std::as_const(line.segments))
-                series->clear();
-        }
+        for (const Line &line : std::as_const(m_lines))
+            plotLines(line.panel)->clearPoints(line.plotIndex);
         for (TimeChartView *view : m_charts)
             view->setPlaceholder(tr("Waiting for samples…"));
         m_latest->setText(QString());
@@ -756,20 +731,16 @@ void ChartsView::redraw()
     }
     updateWindowLabel();
 
-    std::array<double, PanelCount> maxValue{};
     std::array<int, PanelCount> visibleLines{};
-    for (Line &line : m_lines) {
+    for (const Line &line : std::as_const(m_lines)) {
         const Timeline *timeline = m_workbench->timeline(line.hostId);
         const int buckets = std::max(50, int(chart(line.panel)->plotArea().width()));
         if (!line.visible || !timeline) {
-            for (QLineSeries *series : std::as_const(line.segments)) {
-                if (series->count() > 0)
-                    series->clear();
-            }
+            plotLines(line.panel)->clearPoints(line.plotIndex);
             continue;
         }
         ++visibleLines[size_t(line.panel)];
-        updateLine(line, *timeline, shiftOf(line.hostId), buckets, maxValue[size_t(line.panel)]);
+        updateLine(line, *timeline, shiftOf(line.hostId), buckets);
     }
 
     const bool anyRequests = std::any_of(m_lines.cbegin(), m_lines.cend(), [](const Line &line) {
@@ -779,8 +750,8 @@ void ChartsView::redraw()
         TimeChartView *view = m_charts[size_t(i)];
         view->setTimeRange(m_fromMs, m_toMs);
         // Whole-number labels even before the first socket: at least 0..5.
-        const double top =
-            niceCeiling(std::max(Panel(i) == Panel::Cpu ? 5.0 : 1.0, maxValue[size_t(i)] * 1.1));
+        const double top = niceCeiling(
+            std::max(Panel(i) == Panel::Cpu ? 5.0 : 1.0, m_plotLines[size_t(i)]->maximumY() * 1.1));
         const double axisTop = std::max(top, 5.0);
         const int ticks = view->plotArea().height() > 120 ? 6 : 3;
         view->valueAxis()->setRange(0, axisTop);
@@ -835,50 +806,49 @@ void ChartsView::redraw()
 void ChartsView::alignPlotAreas()
 {
     // Each chart's labels have their own widths (0–5 vs 0–100,000 on the left; the lowest chart
-    // also has the last time label on the right): lay each out with the base margins, then
-    // narrow each plot area to the one that starts furthest right and ends furthest left.
+    // also has the last time label on the right): each plot area is narrowed to the one that
+    // starts furthest right and ends furthest left. A margin moves the plot area's edge by as
+    // much as it grows, so one layout with the margins each chart has tells where its edges
+    // would be with the base margins; a second layout only for a chart whose margins change
+    // (each layout of the four charts costs about a millisecond, and a redraw is 200 ms apart).
     qreal left = 0;
     qreal right = std::numeric_limits<qreal>::max();
-    for (TimeChartView *view : m_charts) {
-        view->setHorizontalMargins(TimeChartView::baseMargin, TimeChartView::rightMargin);
+    std::array<qreal, PanelCount> naturalLeft{};
+    std::array<qreal, PanelCount> naturalRight{};
+    for (size_t i = 0; i < m_charts.size(); ++i) {
+        TimeChartView *view = m_charts[i];
         view->layOutNow();
-        left = std::max(left, view->plotArea().left());
-        right = std::min(right, view->plotArea().right());
+        const QMargins margins = view->chart()->margins();
+        naturalLeft[i] = view->plotArea().left() - (margins.left() - TimeChartView::baseMargin);
+        naturalRight[i] = view->plotArea().right() + (margins.right() - TimeChartView::rightMargin);
+        left = std::max(left, naturalLeft[i]);
+        right = std::min(right, naturalRight[i]);
     }
-    for (TimeChartView *view : m_charts) {
-        const int extraLeft = int(std::lround(left - view->plotArea().left()));
-        const int extraRight = int(std::lround(view->plotArea().right() - right));
-        if (extraLeft > 0 || extraRight > 0) {
-            view->setHorizontalMargins(TimeChartView::baseMargin + std::max(0, extraLeft),
-                                       TimeChartView::rightMargin + std::max(0, extraRight));
-            view->layOutNow();
-        }
+    for (size_t i = 0; i < m_charts.size(); ++i) {
+        const int extraLeft = std::max(0, int(std::lround(left - naturalLeft[i])));
+        const int extraRight = std::max(0, int(std::lround(naturalRight[i] - right)));
+        m_charts[i]->setHorizontalMargins(TimeChartView::baseMargin + extraLeft,
+                                          TimeChartView::rightMargin + extraRight);
+        m_charts[i]->layOutNow(); // nothing to do where the margins stayed
     }
 }
 
-void ChartsView::updateLine(Line &line, const Timeline &timeline, std::int64_t shiftMs, int buckets,
-                            double &maxValue)
+void ChartsView::updateLine(const Line &line, const Timeline &timeline, std::int64_t shiftMs,
+                            int buckets)
 {
     const QList<Timeline::Point> points =
         timeline.downsampled(line.series, m_fromMs - shiftMs, m_toMs - shiftMs, buckets);
-    QList<QList<QPointF>> segments;
-    std::optional<std::uint32_t> segmentId;
-    for (const Timeline::Point &point : points) {
-        if (!segmentId || *segmentId != point.segment) {
-            segments.append(QList<QPointF>());
-            segmentId = point.segment;
-        }
-        segments.last().append(QPointF(qreal(point.epochMs + shiftMs), point.value));
-        maxValue = std::max(maxValue, point.value);
+    // Fresh lists moved into the item: two allocations a line, none a point.
+    QList<QPointF> drawn;
+    drawn.reserve(points.size());
+    QList<qsizetype> stretchStarts;
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        const Timeline::Point &point = points[i];
+        if (i > 0 && point.segment != points[i - 1].segment)
+            stretchStarts.append(i);
+        drawn.append(QPointF(qreal(point.epochMs + shiftMs), point.value));
     }
-    while (line.segments.size() < segments.size())
-        newSegment(line);
-    for (qsizetype i = 0; i < line.segments.size(); ++i) {
-        if (i < segments.size())
-            line.segments[i]->replace(segments[i]);
-        else if (line.segments[i]->count() > 0)
-            line.segments[i]->clear();
-    }
+    plotLines(line.panel)->setPoints(line.plotIndex, std::move(drawn), std::move(stretchStarts));
 }
 
 } // namespace twbench

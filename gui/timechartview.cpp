@@ -24,7 +24,7 @@ namespace twbench {
 
 namespace {
 
-// Above the series (which Qt Charts draws around z 0–10) and the axes' grid.
+// Above the lines (PlotLinesItem, z 50), the axes and their grid (Qt Charts' items, below 10).
 constexpr qreal overlayZ = 100;
 
 } // namespace
@@ -37,7 +37,7 @@ TimeChartView::TimeChartView(const QString &title, QWidget *parent)
     QFont titleFont = font();
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
-    chart->legend()->hide(); // ChartsView's legend toggles the series of every chart
+    chart->legend()->hide(); // ChartsView's legend toggles the lines of every chart
     chart->setMargins(QMargins(baseMargin, 0, rightMargin, 0));
     chart->setBackgroundRoundness(0);
     m_timeAxis = new QCategoryAxis(chart);

@@ -3,6 +3,7 @@
 // the fleet would deliver them (the views cannot tell), so the times and values are known.
 
 #include "gui/chartsview.h"
+#include "gui/plotlinesitem.h"
 #include "gui/timechartview.h"
 #include "gui/workbench.h"
 #include "guitestutil.h"
@@ -11,13 +12,20 @@
 #include "remote/hostspec.h"
 
 #include <QDateTime>
-#include <QLineSeries>
+#include <QHash>
+#include <QImage>
+#include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeWidget>
+#include <QValueAxis>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
 
 using namespace twbench;
 using test::endpoint;
@@ -127,6 +135,16 @@ TEST_F(ChartsViewTest, OverlaysHostsOnOneTimeAxisDespiteTheirClocks)
     EXPECT_TRUE(m_view->lineKeys().contains(QStringLiteral("beta|time_wait|")));
     EXPECT_GE(m_view->pointCount(Metric::TimeWait), alphaOnly + 100);
     EXPECT_EQ(m_view->legend()->topLevelItemCount(), 2);
+    // Overlaid, a host is a colour and its lines on one chart differ by their dashes.
+    const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
+    QHash<QRgb, QSet<int>> stylesByColour;
+    for (int i = 0; i < lines->lineCount(); ++i) {
+        QSet<int> &styles = stylesByColour[lines->color(i).rgb()];
+        EXPECT_FALSE(styles.contains(int(lines->penStyle(i))))
+            << "two lines of one host alike on the States chart";
+        styles.insert(int(lines->penStyle(i)));
+    }
+    EXPECT_EQ(stylesByColour.size(), 2);
 
     // The last point of both hosts sits at the same axis time (alpha's clock), within the
     // few milliseconds between the two feeds.
@@ -159,7 +177,16 @@ TEST_F(ChartsViewTest, LegendHidesALineAndRemembersIt)
     ASSERT_GT(m_view->pointCount(Metric::Established), 0);
     QTreeWidgetItem *item = legendItem(QStringLiteral("alpha"), QStringLiteral("ESTABLISHED"));
     ASSERT_NE(item, nullptr);
+    const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
+    const auto shown = [lines] {
+        int count = 0;
+        for (int i = 0; i < lines->lineCount(); ++i)
+            count += lines->isLineVisible(i) && !lines->polylines(i).isEmpty() ? 1 : 0;
+        return count;
+    };
+    const int shownBefore = shown();
     item->setCheckState(0, Qt::Unchecked);
+    EXPECT_EQ(shown(), shownBefore - 1);
     EXPECT_EQ(m_view->pointCount(Metric::Established), 0);
     EXPECT_GT(m_view->pointCount(Metric::TimeWait), 0);
     EXPECT_FALSE(m_view->valuesAt(ChartsView::Panel::States, m_start + 10000)
@@ -236,16 +263,208 @@ TEST_F(ChartsViewTest, EachSegmentIsDownsampledToThePixels)
 {
     feed(QStringLiteral("alpha"), 3600, 0, 100);
     m_view->redrawNow();
-    const auto series = m_view->chart(ChartsView::Panel::States)->chart()->series();
-    const int width = int(m_view->chart(ChartsView::Panel::States)->plotArea().width());
+    const TimeChartView *chart = m_view->chart(ChartsView::Panel::States);
+    const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
     // Five minutes (300 samples) on fewer pixels than that is not the case here; an hour is.
-    QTest::keyClick(m_view.get(), Qt::Key_Minus);
     m_view->showWindow(m_start, m_start + 3600 * 1000);
-    for (const QAbstractSeries *one : series) {
-        const auto *line = static_cast<const QLineSeries *>(one);
-        EXPECT_LE(line->count(), 2 * std::max(50, width) + 2);
+    const QRectF area = chart->plotArea();
+    const int width = int(area.width());
+    ASSERT_GE(lines->lineCount(), 2); // TIME_WAIT, ESTABLISHED, …
+    int drawn = 0;
+    for (int i = 0; i < lines->lineCount(); ++i) {
+        EXPECT_LE(lines->points(i).size(), 2 * std::max(50, width) + 2) << i;
+        // At most the minimum and the maximum in each pixel column (a third where a column's
+        // edge falls between two buckets'): 3,600 samples on fewer pixels would put more.
+        QHash<int, int> perColumn;
+        const QList<QPolygonF> polylines = lines->polylines(i);
+        for (const QPolygonF &polyline : polylines) {
+            for (const QPointF &point : polyline) {
+                EXPECT_GE(point.x(), area.left() - 1) << i;
+                EXPECT_LE(point.x(), area.right() + 1) << i;
+                ++perColumn[int(std::floor(point.x()))];
+                ++drawn;
+            }
+        }
+        for (auto it = perColumn.cbegin(); it != perColumn.cend(); ++it)
+            EXPECT_LE(it.value(), 3) << "line " << i << ", column " << it.key();
     }
+    EXPECT_GT(drawn, width);
     EXPECT_GT(m_view->pointCount(Metric::TimeWait), width / 2);
+}
+
+// The pixels themselves: the States chart painted into an image (its viewport, as on screen)
+// shows a line's colour where its samples map through the chart's own axes (not through the
+// item's mapping), none across a break in the samples, and none beyond the plot area.
+class ChartsPixelsTest : public ChartsViewTest
+{
+protected:
+    // `seconds` samples of `level` ± 1 sockets a second from `start`, none in [gapFrom, gapTo):
+    // the probe restarted (a sequence jump), so the timeline breaks there. The same level on
+    // both sides: a line bridging the gap would cross it at that height.
+    void feedWithGap(const QString &hostId, std::int64_t start, int seconds, int gapFrom, int gapTo,
+                     std::int64_t level)
+    {
+        for (int i = 0; i < seconds; ++i) {
+            if (i >= gapFrom && i < gapTo)
+                continue;
+            m_workbench->onSample(hostId,
+                                  makeSample(hostId, std::uint64_t(i + 1), start + 1000LL * i,
+                                             level + i % 2, 1000 + 7 * i));
+        }
+    }
+
+    TimeChartView *states() const { return m_view->chart(ChartsView::Panel::States); }
+
+    QImage render() const
+    {
+        QImage image = states()->viewport()->grab().toImage();
+        // Addressed in the view's logical pixels below; on a high-DPI screen averaged down, so
+        // a one-device-pixel line stays (paler) rather than falling between sampled rows.
+        image.setDevicePixelRatio(1);
+        return image.scaled(states()->viewport()->size(), Qt::IgnoreAspectRatio,
+                            Qt::SmoothTransformation);
+    }
+
+    // The line of the States chart whose first value is `level` (± 1); -1 if none.
+    int lineAt(std::int64_t level) const
+    {
+        const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
+        for (int i = 0; i < lines->lineCount(); ++i) {
+            const QList<QPointF> &points = lines->points(i);
+            if (!points.isEmpty() && std::abs(points.constFirst().y() - double(level)) <= 1)
+                return i;
+        }
+        return -1;
+    }
+
+    int xAt(std::int64_t ms) const { return int(std::lround(states()->xAt(ms))); }
+    int yAt(double value) const
+    {
+        const QRectF area = states()->plotArea();
+        const double min = states()->valueAxis()->min();
+        const double max = states()->valueAxis()->max();
+        const double sceneY = area.bottom() - (value - min) / (max - min) * area.height();
+        return int(std::lround(states()->mapFromScene(QPointF(area.left(), sceneY)).y()));
+    }
+    QRect plotArea() const { return states()->mapFromScene(states()->plotArea()).boundingRect(); }
+
+    // The colour, alone or blended into the white background by antialiasing: each channel as
+    // far from white as the colour's, in one proportion (grey text is not a pale red).
+    static bool looksLike(QRgb pixel, const QColor &colour)
+    {
+        const int p[] = {qRed(pixel), qGreen(pixel), qBlue(pixel)};
+        const int c[] = {colour.red(), colour.green(), colour.blue()};
+        const auto farthest = size_t(
+            std::max_element(std::begin(c), std::end(c), [](int a, int b) { return a > b; }) -
+            std::begin(c));
+        const double share = double(255 - p[farthest]) / double(255 - c[farthest]);
+        if (share < 0.35)
+            return false;
+        for (size_t i = 0; i < 3; ++i) {
+            if (std::abs(double(p[i]) - (255 - share * (255 - c[i]))) > 35)
+                return false;
+        }
+        return true;
+    }
+
+    static bool near(const QImage &image, int x, int y, const QColor &colour)
+    {
+        for (int dy = -2; dy <= 2; ++dy) {
+            for (int dx = -1; dx <= 1; ++dx) {
+                const QPoint at(x + dx, y + dy);
+                if (image.rect().contains(at) && looksLike(image.pixel(at), colour))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    bool inColumn(const QImage &image, int x, const QColor &colour) const
+    {
+        const QRect area = plotArea();
+        for (int y = std::max(0, area.top()); y <= std::min(image.height() - 1, area.bottom());
+             ++y) {
+            if (looksLike(image.pixel(x, y), colour))
+                return true;
+        }
+        return false;
+    }
+};
+
+// Fewer samples than pixels: antialiased polylines.
+TEST_F(ChartsPixelsTest, SparseLinesArePaintedWhereTheSamplesAreAndNotAcrossAGap)
+{
+    const std::int64_t start = QDateTime::currentMSecsSinceEpoch() - 159'000;
+    feedWithGap(QStringLiteral("alpha"), start, 160, 60, 100, 3000);
+    m_view->redrawNow();
+    const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
+    const int timeWait = lineAt(3000);
+    ASSERT_GE(timeWait, 0);
+    EXPECT_EQ(lines->polylines(timeWait).size(), 2) << "one polyline each side of the break";
+    const QColor colour = lines->color(timeWait);
+    ASSERT_GT(colour.red() - colour.green(), 100); // TIME_WAIT is red: nothing else here is
+
+    QImage image = render();
+    for (int second : {10, 30, 50, 110, 130, 150}) {
+        const int x = xAt(start + 1000LL * second);
+        EXPECT_TRUE(near(image, x, yAt(3000.5), colour)) << "no line at " << second << " s";
+        // Far from the level, nothing: the line is where its values are, not anywhere.
+        EXPECT_FALSE(near(image, x, yAt(1500), colour)) << second << " s";
+    }
+    for (int second : {64, 70, 80, 90, 96})
+        EXPECT_FALSE(inColumn(image, xAt(start + 1000LL * second), colour))
+            << "drawn across the gap at " << second << " s";
+
+    // Zoomed into the first stretch: the samples run on past both edges of the window, the
+    // line stops at the plot area.
+    m_view->showWindow(start + 20'000, start + 40'000);
+    image = render();
+    const QRect area = plotArea();
+    const int level = yAt(3000.5);
+    EXPECT_TRUE(near(image, area.center().x(), level, colour));
+    // Two pixels of slack: antialiasing and the half pixel the clip gives a line on the edge.
+    for (int x = 0; x < area.left() - 2; ++x)
+        EXPECT_FALSE(near(image, x, level, colour)) << "left of the plot area at " << x;
+    for (int x = area.right() + 3; x < image.width(); ++x)
+        EXPECT_FALSE(near(image, x, level, colour)) << "right of the plot area at " << x;
+}
+
+// An hour on about a thousand pixels: the minimum and the maximum of each pixel's samples, more
+// points than pixels, filled as pixel columns, topmost line first. Two hosts overlaid at two
+// levels: the one drawn first must still show where the other does not cover it.
+TEST_F(ChartsPixelsTest, DenseLinesArePaintedWhereTheSamplesAreAndNotAcrossAGap)
+{
+    const std::int64_t start = QDateTime::currentMSecsSinceEpoch() - 3'599'000;
+    feedWithGap(QStringLiteral("alpha"), start, 3600, 1500, 2100, 3000);
+    feedWithGap(QStringLiteral("beta"), start, 3600, 0, 0, 1000);
+    m_view->setHostScope(ChartsView::HostScope::All);
+    m_view->showWindow(start, start + 3'600'000);
+    const PlotLinesItem *lines = m_view->plotLines(ChartsView::Panel::States);
+    const int alpha = lineAt(3000);
+    const int beta = lineAt(1000);
+    ASSERT_GE(alpha, 0);
+    ASSERT_GE(beta, 0);
+    ASSERT_LT(alpha, beta) << "beta's lines are drawn over alpha's";
+    ASSERT_EQ(lines->polylines(alpha).size(), 2);
+    const double pixels = states()->plotArea().width();
+    EXPECT_GT(double(lines->points(alpha).size()), pixels * 0.8) << "dense: columns, not lines";
+    const QColor alphaColour = lines->color(alpha);
+    const QColor betaColour = lines->color(beta);
+    ASSERT_NE(alphaColour, betaColour);
+
+    const QImage image = render();
+    for (int second : {300, 1000, 1400, 2300, 3000, 3500}) {
+        const int x = xAt(start + 1000LL * second);
+        EXPECT_TRUE(near(image, x, yAt(3000.5), alphaColour)) << "alpha at " << second << " s";
+        EXPECT_TRUE(near(image, x, yAt(1000.5), betaColour)) << "beta at " << second << " s";
+        EXPECT_FALSE(near(image, x, yAt(2000), alphaColour)) << second << " s";
+        EXPECT_FALSE(near(image, x, yAt(2000), betaColour)) << second << " s";
+    }
+    for (int second : {1560, 1800, 2040}) {
+        const int x = xAt(start + 1000LL * second);
+        EXPECT_FALSE(inColumn(image, x, alphaColour)) << "alpha across its gap at " << second;
+        EXPECT_TRUE(near(image, x, yAt(1000.5), betaColour)) << "beta has no gap: " << second;
+    }
 }
 
 TEST_F(ChartsViewTest, PlotAreasLineUpAndFollowAResize)
