@@ -836,8 +836,8 @@ void ChartsView::alignPlotAreas()
 void ChartsView::updateLine(const Line &line, const Timeline &timeline, std::int64_t shiftMs,
                             int buckets)
 {
-    const QList<Timeline::Point> points =
-        timeline.downsampled(line.series, m_fromMs - shiftMs, m_toMs - shiftMs, buckets);
+    QList<Timeline::Point> &points = m_downsampled;
+    timeline.downsampled(line.series, m_fromMs - shiftMs, m_toMs - shiftMs, buckets, points);
     // Fresh lists moved into the item: two allocations a line, none a point.
     QList<QPointF> drawn;
     drawn.reserve(points.size());

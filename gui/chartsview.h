@@ -148,6 +148,7 @@ private:
     QElapsedTimer m_sinceRedraw;
     bool m_dirty = true;
     bool m_updatingLegend = false;
+    QList<Timeline::Point> m_downsampled; // updateLine()'s buffer, reused line after line
 };
 
 } // namespace twbench

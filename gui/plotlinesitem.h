@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QGraphicsObject>
+#include <QImage>
 #include <QList>
 #include <QPointF>
 #include <QPolygonF>
@@ -99,6 +100,9 @@ private:
     // Appends to m_columns (the line's own from lineBegin on) a rectangle per device pixel column
     // that m_mapped covers, less what the lines above cover.
     void appendColumns(const QList<qreal> &dashes, const QRect &area, qsizetype lineBegin);
+    // Fills m_columns (each line's from m_lineColumns) in device pixels: the painter draws in
+    // device coordinates.
+    void drawColumns(QPainter *painter);
     QRectF clipArea() const;
     bool isValid(int line) const;
     // Calls f(first, count) for each stretch of a line.
@@ -113,6 +117,7 @@ private:
     QPolygonF m_mapped;
     QList<QRect> m_columns;
     QList<std::pair<qsizetype, qsizetype>> m_lineColumns; // each line's range of m_columns
+    QImage m_layer;                 // drawColumns()'s, kept as big as the largest band drawn
     std::vector<int> m_coverTop;    // per device pixel column of the plot area: what the lines
     std::vector<int> m_coverBottom; // above cover there, top > bottom where nothing
 };

@@ -71,6 +71,21 @@ qsizetype Timeline::Series::lowerBound(std::int64_t epochMs) const
     return low;
 }
 
+qsizetype Timeline::Series::archiveLowerBound(std::int64_t epochMs) const
+{
+    qsizetype low = 0;
+    qsizetype high = archive.size();
+    while (low < high) {
+        const qsizetype middle = low + (high - low) / 2;
+        const ArchiveBucket &bucket = archive.at(middle);
+        if (std::max(bucket.low.epochMs, bucket.high.epochMs) < epochMs)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
 std::optional<std::int64_t> Timeline::Series::firstMs() const
 {
     if (archive.size() > 0) {
@@ -406,27 +421,29 @@ void Timeline::forEachPoint(const Series &one, std::int64_t fromMs, std::int64_t
                                           ? std::numeric_limits<std::int64_t>::max()
                                           : one.recent.at(0).epochMs;
     const std::int64_t archiveTo = std::min(toMs, archiveUntil - 1);
-    for (qsizetype i = 0; i < one.archive.size(); ++i) {
-        const ArchiveBucket &bucket = one.archive.at(i);
+    // From the window's first bucket: after days of running the archive holds weeks that a
+    // window of hours would otherwise walk on every redraw.
+    one.archive.visitFrom(one.archiveLowerBound(fromMs), [&](const ArchiveBucket &bucket) {
         const bool lowFirst = bucket.low.epochMs <= bucket.high.epochMs;
         const Stored &first = lowFirst ? bucket.low : bucket.high;
         const Stored &second = lowFirst ? bucket.high : bucket.low;
         if (first.epochMs > archiveTo)
-            break;
+            return false;
         if (first.epochMs >= fromMs)
             visit(toPoint(first));
         if (second.epochMs != first.epochMs && second.epochMs >= fromMs &&
             second.epochMs <= archiveTo)
             visit(toPoint(second));
-    }
+        return true;
+    });
     if (coarse)
         return;
-    for (qsizetype i = one.lowerBound(fromMs); i < one.recent.size(); ++i) {
-        const Stored &stored = one.recent.at(i);
+    one.recent.visitFrom(one.lowerBound(fromMs), [&](const Stored &stored) {
         if (stored.epochMs > toMs)
-            return;
+            return false;
         visit(toPoint(stored));
-    }
+        return true;
+    });
 }
 
 QList<Timeline::Point> Timeline::points(const SeriesId &id) const
@@ -450,46 +467,59 @@ QList<Timeline::Point> Timeline::points(const SeriesId &id, std::int64_t fromMs,
 QList<Timeline::Point> Timeline::downsampled(const SeriesId &id, std::int64_t fromMs,
                                              std::int64_t toMs, int buckets) const
 {
+    QList<Point> result;
+    downsampled(id, fromMs, toMs, buckets, result);
+    return result;
+}
+
+void Timeline::downsampled(const SeriesId &id, std::int64_t fromMs, std::int64_t toMs, int buckets,
+                           QList<Point> &result) const
+{
+    result.clear();
     const Series *one = find(id);
     if (!one || buckets <= 0 || toMs < fromMs)
-        return {};
+        return;
     const double span = double(toMs - fromMs) + 1.0;
-    QList<Point> result;
+    const double bucketsPerMs = double(buckets) / span;
     result.reserve(2 * buckets + 2);
-    std::optional<Point> low, high;
+    Point low, high;
+    bool any = false;
     qsizetype bucket = -1;
     const auto flush = [&] {
-        if (!low)
+        if (!any)
             return;
-        if (low->epochMs == high->epochMs) {
-            result.append(*low);
-        } else if (low->epochMs < high->epochMs) {
-            result.append(*low);
-            result.append(*high);
+        if (low.epochMs == high.epochMs) {
+            result.append(low);
+        } else if (low.epochMs < high.epochMs) {
+            result.append(low);
+            result.append(high);
         } else {
-            result.append(*high);
-            result.append(*low);
+            result.append(high);
+            result.append(low);
         }
-        low.reset();
-        high.reset();
+        any = false;
     };
     // A pixel at least half as wide as an archive bucket reads the archive alone: a day on a
     // screen costs 1,440 buckets instead of 86,400 points, and a bucket still spans no more
     // than two pixels, so the line loses nothing the eye could see.
     const bool coarse = 2 * span / buckets >= double(m_retention.archiveBucketMs);
     forEachPoint(*one, fromMs, toMs, coarse, [&](const Point &point) {
-        const auto pointBucket = qsizetype(double(point.epochMs - fromMs) * buckets / span);
-        if (pointBucket != bucket || (low && low->segment != point.segment)) {
+        const auto pointBucket = qsizetype(double(point.epochMs - fromMs) * bucketsPerMs);
+        if (pointBucket != bucket || (any && low.segment != point.segment)) {
             flush();
             bucket = pointBucket;
         }
-        if (!low || point.value < low->value)
+        if (!any) {
+            low = high = point;
+            any = true;
+            return;
+        }
+        if (point.value < low.value)
             low = point;
-        if (!high || point.value > high->value)
+        if (point.value > high.value)
             high = point;
     });
     flush();
-    return result;
 }
 
 std::optional<Timeline::Point> Timeline::latest(const SeriesId &id) const

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -139,6 +140,10 @@ public:
     // wide can show, without losing spikes.
     QList<Point> downsampled(const SeriesId &series, std::int64_t fromMs, std::int64_t toMs,
                              int buckets) const;
+    // The same into `into` (cleared first): a caller that reads many lines a frame reuses one
+    // buffer, which stays in the cache, instead of a new list per line.
+    void downsampled(const SeriesId &series, std::int64_t fromMs, std::int64_t toMs, int buckets,
+                     QList<Point> &into) const;
     std::optional<Point> latest(const SeriesId &series) const;
     // The last point at or before epochMs, if it is in the same stretch of samples (no break
     // between it and epochMs is knowable here, so callers limit the distance): what a crosshair
@@ -178,6 +183,23 @@ private:
         std::optional<T> append(const T &item, qsizetype capacity);
         void popBack(qsizetype capacity);
         void clear();
+        // Calls visit(item) from the first-th oldest item on, in order, while it returns true:
+        // two contiguous runs of the buffer, without at()'s division per item.
+        template<typename Visit>
+        void visitFrom(qsizetype first, Visit &&visit) const
+        {
+            const qsizetype ringSlots = ringSize();
+            for (qsizetype i = std::max<qsizetype>(first, 0); i < m_size;) {
+                const qsizetype slot = (m_head + i) % ringSlots;
+                const qsizetype run = std::min(m_size - i, ringSlots - slot);
+                const T *item = m_items.data() + slot;
+                for (qsizetype k = 0; k < run; ++k) {
+                    if (!visit(item[k]))
+                        return;
+                }
+                i += run;
+            }
+        }
 
     private:
         qsizetype ringSize() const { return qsizetype(m_items.size()); }
@@ -195,6 +217,8 @@ private:
         std::uint64_t lastFedSample = 0;
 
         qsizetype lowerBound(std::int64_t epochMs) const; // in `recent`
+        // The first archived bucket with a point at or after epochMs.
+        qsizetype archiveLowerBound(std::int64_t epochMs) const;
         bool empty() const { return recent.size() == 0 && archive.size() == 0; }
         std::optional<std::int64_t> firstMs() const;
         std::optional<std::int64_t> lastMs() const;
