@@ -181,6 +181,35 @@ TEST(Timeline, ClockSteppingBackDropsLaterPointsAndKeepsOrder)
 
 // The ring grows as points come (an hour's host costs an hour of points) but never allocates
 // past its capacity, which is not a power of two (24 h of 1 s points is 86,400).
+// A window inside a long archive reads exactly the archive's points in it: the reads enter the
+// archive by binary search and walk the ring across its wrap.
+TEST(Timeline, WindowsInsideTheArchiveReadWhatTheWholeArchiveHolds)
+{
+    Timeline::Retention retention;
+    retention.fullResolutionPoints = 10;
+    retention.archiveBucketMs = 5000;
+    retention.archiveBuckets = 50; // 250 s, so 400 s of samples wrap the archive's ring
+    Timeline timeline(retention);
+    for (int second = 0; second < 400; ++second)
+        timeline.add(sample(std::uint64_t(second + 1), T0 + 1000 * second, steady(second)));
+    const QList<Timeline::Point> all = timeline.points(Metric::TimeWait);
+    ASSERT_GT(all.size(), 60);
+    for (const auto &[from, to] :
+         {std::pair(T0 + 150'000, T0 + 230'000), std::pair(T0 + 152'500, T0 + 170'000),
+          std::pair(T0, T0 + 160'000), std::pair(T0 + 300'000, T0 + 395'000)}) {
+        QList<Timeline::Point> expected;
+        for (const Timeline::Point &point : all) {
+            if (point.epochMs >= from && point.epochMs <= to)
+                expected.append(point);
+        }
+        EXPECT_EQ(timeline.points(Metric::TimeWait, from, to), expected) << from - T0;
+        // Downsampled to as many buckets as points: nothing merges, the same points come back.
+        QList<Timeline::Point> drawn;
+        timeline.downsampled(Metric::TimeWait, from, to, int(4 * (to - from) / 1000 + 4), drawn);
+        EXPECT_EQ(drawn, expected) << from - T0;
+    }
+}
+
 TEST(Timeline, GrowsToItsCapacityAndNoFurther)
 {
     Timeline::Retention retention;
