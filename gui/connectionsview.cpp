@@ -86,6 +86,9 @@ ConnectionsView::ConnectionsView(Workbench *workbench, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    // Every row the same height, never measured: the header then keeps 100k rows as one span
+    // instead of asking each row's size when a table arrives.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     const int endpointWidth =

@@ -17,6 +17,16 @@ ConnectionFilterProxy::ConnectionFilterProxy(QObject *parent)
 
 ConnectionFilterProxy::~ConnectionFilterProxy() = default;
 
+void ConnectionFilterProxy::refilter()
+{
+    // One layout change, not invalidateRowsFilter(): that removes and inserts the rows whose
+    // verdict changed range by range, and a filter that keeps a few scattered rows of 100k
+    // (a finding's endpoint) gives tens of thousands of ranges, each costing the view work in
+    // proportion to all its rows: seconds. The selection and the current index follow their
+    // rows through the layout change; those of rows filtered out go, as they would anyway.
+    invalidate();
+}
+
 void ConnectionFilterProxy::setStateFilter(const QList<TcpState> &states)
 {
     std::uint32_t mask = 0;
@@ -25,7 +35,7 @@ void ConnectionFilterProxy::setStateFilter(const QList<TcpState> &states)
     if (mask == m_stateMask)
         return;
     m_stateMask = mask;
-    invalidateRowsFilter();
+    refilter();
 }
 
 QList<TcpState> ConnectionFilterProxy::stateFilter() const
@@ -44,13 +54,14 @@ void ConnectionFilterProxy::setTextFilter(const QString &text)
     if (trimmed == m_text)
         return;
     m_text = trimmed;
-    invalidateRowsFilter();
+    m_textNeedle = ConnectionTableModel::textNeedle(m_text);
+    refilter();
 }
 
 void ConnectionFilterProxy::setGroupFilter(Grouping grouping, const GroupKey &key)
 {
     m_group = GroupFilter{grouping, key};
-    invalidateRowsFilter();
+    refilter();
 }
 
 void ConnectionFilterProxy::clearGroupFilter()
@@ -58,13 +69,13 @@ void ConnectionFilterProxy::clearGroupFilter()
     if (!m_group)
         return;
     m_group.reset();
-    invalidateRowsFilter();
+    refilter();
 }
 
 void ConnectionFilterProxy::setSocketFilter(QSet<SocketKey> keys)
 {
     m_sockets = std::move(keys);
-    invalidateRowsFilter();
+    refilter();
 }
 
 void ConnectionFilterProxy::clearSocketFilter()
@@ -72,7 +83,7 @@ void ConnectionFilterProxy::clearSocketFilter()
     if (!m_sockets)
         return;
     m_sockets.reset();
-    invalidateRowsFilter();
+    refilter();
 }
 
 void ConnectionFilterProxy::setOwnerFilter(std::optional<QString> ownerId)
@@ -80,7 +91,13 @@ void ConnectionFilterProxy::setOwnerFilter(std::optional<QString> ownerId)
     if (ownerId == m_owner)
         return;
     m_owner = std::move(ownerId);
-    invalidateRowsFilter();
+    refilter();
+}
+
+void ConnectionFilterProxy::setSourceModel(QAbstractItemModel *model)
+{
+    m_table = qobject_cast<const ConnectionTableModel *>(model);
+    QSortFilterProxyModel::setSourceModel(model);
 }
 
 bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -92,6 +109,8 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
     // scattered removals re-filter all 100k rows at once.
     if (m_stateMask == 0 && !m_owner && !m_sockets && !m_group && m_text.isEmpty())
         return true;
+    if (m_table && source == m_table && !sourceParent.isValid())
+        return acceptsTableRow(m_table->rowAt(sourceRow), sourceRow);
     const QModelIndex index = source->index(sourceRow, 0, sourceParent);
     // Cheapest first: the state is an int, the text needs two endpoints formatted.
     const auto state = static_cast<TcpState>(index.data(ConnectionTableModel::StateRole).toInt());
@@ -99,24 +118,11 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
         return false;
     if (m_owner && index.data(ConnectionTableModel::OwnerIdRole).toString() != *m_owner)
         return false;
-    if (m_sockets &&
-        !m_sockets->contains(index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>()))
+    const auto key = index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>();
+    if (m_sockets && !m_sockets->contains(key))
         return false;
-    if (m_group) {
-        const auto key = index.data(ConnectionTableModel::SocketKeyRole).value<SocketKey>();
-        Socket socket;
-        socket.local = key.local;
-        socket.remote = key.remote;
-        socket.netns = key.netns;
-        socket.state = state;
-        if (groupKeyOf(m_group->grouping, socket) != m_group->key)
-            return false;
-        // The grouper leaves listeners out of the remote groupings; so does the drill-down.
-        const bool remote = m_group->grouping == Grouping::RemoteEndpoint ||
-                            m_group->grouping == Grouping::RemoteAddress;
-        if (remote && state == TcpState::Listen)
-            return false;
-    }
+    if (m_group && !inGroup(key, state))
+        return false;
     if (!m_text.isEmpty()) {
         const QString text = index.data(ConnectionTableModel::FilterTextRole).toString();
         if (!text.contains(m_text, Qt::CaseInsensitive))
@@ -125,14 +131,42 @@ bool ConnectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &s
     return true;
 }
 
+bool ConnectionFilterProxy::acceptsTableRow(const ConnectionRow &row, int sourceRow) const
+{
+    const Socket &socket = row.socket;
+    if (m_stateMask != 0 && !(m_stateMask & (1u << stateIndex(socket.state))))
+        return false;
+    if (m_owner && row.ownerId != *m_owner)
+        return false;
+    if (m_sockets && !m_sockets->contains(SocketKey::of(socket)))
+        return false;
+    if (m_group && !inGroup(SocketKey::of(socket), socket.state))
+        return false;
+    return m_text.isEmpty() || (m_textNeedle && m_table->rowContainsText(sourceRow, *m_textNeedle));
+}
+
+bool ConnectionFilterProxy::inGroup(const SocketKey &key, TcpState state) const
+{
+    Socket socket;
+    socket.local = key.local;
+    socket.remote = key.remote;
+    socket.netns = key.netns;
+    socket.state = state;
+    if (groupKeyOf(m_group->grouping, socket) != m_group->key)
+        return false;
+    // The grouper leaves listeners out of the remote groupings; so does the drill-down.
+    const bool remote = m_group->grouping == Grouping::RemoteEndpoint ||
+                        m_group->grouping == Grouping::RemoteAddress;
+    return !(remote && state == TcpState::Listen);
+}
+
 bool ConnectionFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     // The connection table's own values, compared in place: a sort of 100k rows makes millions
     // of comparisons, and two QVariants each cost more than the comparison.
-    if (sortRole() == ConnectionTableModel::SortRole && left.column() == right.column()) {
-        if (const auto *table = qobject_cast<const ConnectionTableModel *>(left.model()))
-            return table->lessThan(left.row(), right.row(), left.column());
-    }
+    if (m_table && sortRole() == ConnectionTableModel::SortRole &&
+        left.column() == right.column() && left.model() == m_table)
+        return m_table->lessThan(left.row(), right.row(), left.column());
     const QVariant a = left.data(sortRole());
     const QVariant b = right.data(sortRole());
     // Endpoints by their own ordering (address bytes, then port): numeric, not textual.

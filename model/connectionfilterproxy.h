@@ -14,6 +14,9 @@
 
 namespace twbench {
 
+class ConnectionTableModel;
+struct ConnectionRow;
+
 // Sorts and filters a ConnectionTableModel (or any model giving its roles): sorting by
 // ConnectionTableModel::SortRole, so endpoints sort numerically (10.0.0.9 before 10.0.0.10,
 // IPv4 before IPv6) and numbers as numbers; filtering by independent filters that all must
@@ -53,6 +56,8 @@ public:
     void setOwnerFilter(std::optional<QString> ownerId);
     std::optional<QString> ownerFilter() const { return m_owner; }
 
+    void setSourceModel(QAbstractItemModel *model) override;
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
@@ -64,8 +69,20 @@ private:
         GroupKey key;
     };
 
+    // Applies a changed filter.
+    void refilter();
+    // filterAcceptsRow() on a ConnectionTableModel's row, read in place.
+    bool acceptsTableRow(const ConnectionRow &row, int sourceRow) const;
+    // Whether groupSockets() puts the socket under the group filter's key.
+    bool inGroup(const SocketKey &key, TcpState state) const;
+
+    // The source when it is a ConnectionTableModel (not owned): filters and sorting read its
+    // rows in place rather than through QVariants, once per row of every new table.
+    const ConnectionTableModel *m_table = nullptr;
     std::uint32_t m_stateMask = 0; // bit stateIndex(state); 0: every state
     QString m_text;
+    // m_text as ConnectionTableModel::textNeedle() spells it, made once per filter.
+    std::optional<QByteArray> m_textNeedle;
     std::optional<GroupFilter> m_group;
     std::optional<QSet<SocketKey>> m_sockets;
     std::optional<QString> m_owner;

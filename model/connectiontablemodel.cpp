@@ -2,8 +2,11 @@
 
 #include <QLocale>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <atomic>
+#include <string_view>
 
 namespace twbench {
 
@@ -32,6 +35,51 @@ QList<int> rolesOf(unsigned bits)
     return roles;
 }
 
+// Writes `value` in decimal at `out`; returns the end.
+char *writeNumber(char *out, unsigned value)
+{
+    char digits[10];
+    int count = 0;
+    do {
+        digits[count++] = char('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (count > 0)
+        *out++ = digits[--count];
+    return out;
+}
+
+// Writes the endpoint as Endpoint::toString() spells it (latin-1); returns the end. `out` has
+// room for EndpointTextMax characters.
+constexpr int EndpointTextMax = INET6_ADDRSTRLEN + 2 + 1 + 5;
+char *writeEndpoint(char *out, const Endpoint &endpoint)
+{
+    const IpAddress &address = endpoint.address;
+    if (address.isV4()) {
+        const std::uint32_t value = address.v4();
+        out = writeNumber(out, value >> 24);
+        *out++ = '.';
+        out = writeNumber(out, (value >> 16) & 0xff);
+        *out++ = '.';
+        out = writeNumber(out, (value >> 8) & 0xff);
+        *out++ = '.';
+        out = writeNumber(out, value & 0xff);
+    } else {
+        *out++ = '[';
+        char buffer[INET6_ADDRSTRLEN] = {};
+        const char *text = inet_ntop(AF_INET6, address.bytes().data(), buffer, sizeof buffer);
+        for (const char *c = text ? text : "?"; *c; ++c)
+            *out++ = *c;
+        *out++ = ']';
+    }
+    *out++ = ':';
+    if (endpoint.port == 0)
+        *out++ = '*';
+    else
+        out = writeNumber(out, endpoint.port);
+    return out;
+}
+
 bool isNumeric(int column)
 {
     return column == ConnectionTableModel::ReceiveQueueColumn ||
@@ -45,7 +93,23 @@ bool isNumeric(int column)
 
 ConnectionTableModel::ConnectionTableModel(QObject *parent)
     : RowDiffModel(parent)
-{}
+{
+    // Connected before any proxy can connect, so the keys are current when a proxy sorts on
+    // the same signal.
+    const auto forgetSortKeys = [this] {
+        m_sortKeyColumn = -1;
+        m_sortKeys.clear();
+    };
+    connect(this, &QAbstractItemModel::rowsInserted, this, forgetSortKeys);
+    connect(this, &QAbstractItemModel::rowsRemoved, this, forgetSortKeys);
+    connect(this, &QAbstractItemModel::rowsMoved, this, forgetSortKeys);
+    connect(this, &QAbstractItemModel::layoutChanged, this, forgetSortKeys);
+    connect(this, &QAbstractItemModel::modelReset, this, forgetSortKeys);
+    connect(this, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                updateSortKeys(topLeft.row(), bottomRight.row());
+            });
+}
 
 ConnectionTableModel::~ConnectionTableModel() = default;
 
@@ -135,33 +199,106 @@ QVariant ConnectionTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-bool ConnectionTableModel::lessThan(int a, int b, int column) const
+namespace {
+
+std::uint64_t bigEndian64(const std::uint8_t *bytes)
 {
-    const Row &left = m_rows[size_t(a)];
-    const Row &right = m_rows[size_t(b)];
+    std::uint64_t value = 0;
+    for (int i = 0; i < 8; ++i)
+        value = (value << 8) | bytes[i];
+    return value;
+}
+
+} // namespace
+
+ConnectionTableModel::SortKey ConnectionTableModel::sortKeyOf(const Row &row, int column)
+{
+    const Socket &socket = row.socket;
+    const auto endpointKey = [](const Endpoint &endpoint) {
+        // The address bytes in order, then the port: Endpoint's own ordering.
+        const std::uint8_t *bytes = endpoint.address.bytes().data();
+        return SortKey{bigEndian64(bytes), bigEndian64(bytes + 8), endpoint.port};
+    };
     switch (column) {
     case LocalColumn:
-        return left.socket.local < right.socket.local;
+        return endpointKey(socket.local);
     case RemoteColumn:
-        return left.socket.remote < right.socket.remote;
+        return endpointKey(socket.remote);
     case StateColumn:
-        return int(left.socket.state) < int(right.socket.state);
+        return {std::uint64_t(socket.state), 0, 0};
     case SideColumn:
-        return int(left.side) < int(right.side);
-    case ContainerColumn:
-        return left.ownerName < right.ownerName;
+        return {std::uint64_t(row.side), 0, 0};
     case ReceiveQueueColumn:
-        return left.socket.receiveQueue < right.socket.receiveQueue;
+        return {socket.receiveQueue, 0, 0};
     case SendQueueColumn:
-        return left.socket.sendQueue < right.socket.sendQueue;
+        return {socket.sendQueue, 0, 0};
     case UidColumn:
-        return qint64(left.socket.uid) < qint64(right.socket.uid);
+        // Signed (-1: unknown, first): the sign bit flipped keeps the order as unsigned.
+        return {std::uint64_t(qint64(socket.uid)) ^ (std::uint64_t(1) << 63), 0, 0};
     case InodeColumn:
-        return quint64(left.socket.inode) < quint64(right.socket.inode);
+        return {quint64(socket.inode), 0, 0};
     case NamespaceColumn:
-        return quint64(left.socket.netns) < quint64(right.socket.netns);
+        return {quint64(socket.netns), 0, 0};
     }
-    return false;
+    return {};
+}
+
+void ConnectionTableModel::buildSortKeys(int column) const
+{
+    m_sortKeys.resize(m_rows.size());
+    for (std::size_t row = 0; row < m_rows.size(); ++row)
+        m_sortKeys[row] = sortKeyOf(m_rows[row], column);
+    m_sortKeyColumn = column;
+}
+
+void ConnectionTableModel::updateSortKeys(int first, int last) const
+{
+    if (m_sortKeyColumn < 0)
+        return;
+    if (m_sortKeys.size() != m_rows.size() || first < 0 || size_t(last) >= m_rows.size()) {
+        m_sortKeyColumn = -1; // should not happen: built again when next asked
+        return;
+    }
+    for (int row = first; row <= last; ++row)
+        m_sortKeys[size_t(row)] = sortKeyOf(m_rows[size_t(row)], m_sortKeyColumn);
+}
+
+bool ConnectionTableModel::lessThan(int a, int b, int column) const
+{
+    if (column == ContainerColumn)
+        return m_rows[size_t(a)].ownerName < m_rows[size_t(b)].ownerName;
+    if (column < 0 || column >= ColumnCount)
+        return false;
+    if (m_sortKeyColumn != column || m_sortKeys.size() != m_rows.size())
+        buildSortKeys(column);
+    return m_sortKeys[size_t(a)] < m_sortKeys[size_t(b)];
+}
+
+bool ConnectionTableModel::rowContainsText(int row, QByteArrayView needle) const
+{
+    const Socket &socket = m_rows[size_t(row)].socket;
+    char buffer[2 * EndpointTextMax + 1];
+    char *end = writeEndpoint(buffer, socket.local);
+    *end++ = ' ';
+    end = writeEndpoint(end, socket.remote);
+    // Already lower case, as the needle: a plain search. (QLatin1String::contains(…,
+    // CaseInsensitive) converted the row's text to UTF-16 on the heap, row after row.)
+    return std::string_view(buffer, size_t(end - buffer))
+               .find(std::string_view(needle.data(), size_t(needle.size()))) !=
+           std::string_view::npos;
+}
+
+std::optional<QByteArray> ConnectionTableModel::textNeedle(QStringView text)
+{
+    QByteArray needle;
+    needle.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t unit = c.unicode();
+        if (unit >= 0x80)
+            return std::nullopt;
+        needle.append(char(unit >= u'A' && unit <= u'Z' ? unit - u'A' + u'a' : unit));
+    }
+    return needle;
 }
 
 QVariant ConnectionTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -503,6 +640,10 @@ void ConnectionTableModel::applyPrepared(const PreparedTablePtr &prepared)
         return;
     }
 
+    // A big change goes under one layout change (replaceRows()), which makes every proxy and
+    // view read every row again: changed values need no dataChanged of their own then.
+    const bool relayout = prepared->gone.size() + prepared->added.size() > MaxSignalledRows;
+
     // What changed, looked up on the old row numbers (no row has moved yet).
     std::vector<ChangedRow> changed;
     changed.reserve(prepared->changed.size());
@@ -514,7 +655,8 @@ void ConnectionTableModel::applyPrepared(const PreparedTablePtr &prepared)
         m_rows[size_t(row)] = next;
         changed.push_back({row, bits});
     }
-    announceChanged(std::move(changed), rolesOf);
+    if (!relayout)
+        announceChanged(std::move(changed), rolesOf);
 
     std::vector<char> keep(m_rows.size(), 1);
     for (const SocketKey &key : prepared->gone) {
@@ -522,14 +664,18 @@ void ConnectionTableModel::applyPrepared(const PreparedTablePtr &prepared)
         if (row >= 0)
             keep[size_t(row)] = 0;
     }
-    // The index is the prepared one, set at the end: kept up row by row it would be rebuilt
-    // here (a rehash of every key below the first gone row) on the GUI thread.
-    dropRows(keep, IndexUpkeep::Replaced);
     std::vector<Row> added;
     added.reserve(prepared->added.size());
     for (const int position : prepared->added)
         added.push_back(prepared->rows[size_t(position)]);
-    appendRows(std::move(added), IndexUpkeep::Replaced);
+    // The index is the prepared one, set at the end: kept up row by row it would be rebuilt
+    // here (a rehash of every key below the first gone row) on the GUI thread.
+    if (relayout) {
+        replaceRows(keep, std::move(added), IndexUpkeep::Replaced);
+    } else {
+        dropRows(keep, IndexUpkeep::Replaced);
+        appendRows(std::move(added), IndexUpkeep::Replaced);
+    }
     adopt();
     if (m_rows.size() != prepared->modelOrder.size()) {
         // Should not happen: the diff was made against what is shown. Recover by a reload.

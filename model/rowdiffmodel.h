@@ -40,6 +40,9 @@ public:
     // Changed rows at most this many unchanged rows apart share one dataChanged range: a few
     // needless repaints cost less than many signals.
     static constexpr int MergeGap = 4;
+    // Above this many rows gone and new in one update, replaceRows() applies it under one
+    // layout change instead of removal and insertion signals (see there).
+    static constexpr std::size_t MaxSignalledRows = 500;
 
 protected:
     using QAbstractTableModel::QAbstractTableModel;
@@ -131,30 +134,39 @@ protected:
                 this->endRemoveRows();
             }
         } else {
-            emit this->layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-            std::vector<int> newRow(keep.size(), -1);
-            size_t out = 0;
-            for (size_t row = 0; row < keep.size(); ++row) {
-                if (!keep[row])
-                    continue;
-                newRow[row] = int(out);
-                if (out != row)
-                    m_rows[out] = std::move(m_rows[row]);
-                ++out;
-            }
-            m_rows.resize(out);
-            const QModelIndexList from = this->persistentIndexList();
-            QModelIndexList to;
-            to.reserve(from.size());
-            for (const QModelIndex &old : from) {
-                const int row = newRow[size_t(old.row())];
-                to.append(row < 0 ? QModelIndex() : this->createIndex(row, old.column()));
-            }
-            this->changePersistentIndexList(from, to);
-            emit this->layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+            compactAndAppend(keep, {});
         }
         if (maintain)
-            reindexFrom(ranges.front().first);
+            reindexAfterDrop(keep, ranges.front().first);
+    }
+
+    // Drops the rows whose keep[row] is 0 and appends `added`, all under one layout change that
+    // carries persistent indexes (the selection, the current index) to their rows' new places;
+    // those of dropped rows become invalid. For changes too big to signal row by row: a sorting
+    // proxy turns one source range into a range for every place its rows land in its order,
+    // and each range signal costs it and its view work in proportion to all their rows (5,000
+    // scattered rows of 100k took half a second), where one layout change is one re-filter and
+    // re-sort. keep covers every current row.
+    void replaceRows(const std::vector<char> &keep, std::vector<Row> &&added,
+                     IndexUpkeep upkeep = IndexUpkeep::Maintained)
+    {
+        const bool maintain = upkeep == IndexUpkeep::Maintained;
+        std::size_t firstDropped = keep.size();
+        for (std::size_t row = 0; row < keep.size(); ++row) {
+            if (keep[row])
+                continue;
+            firstDropped = std::min(firstDropped, row);
+            if (maintain)
+                m_index.remove(m_rows[row].key());
+        }
+        if (firstDropped == keep.size() && added.empty())
+            return;
+        const std::size_t firstAdded = m_rows.size() - std::count(keep.begin(), keep.end(), 0);
+        compactAndAppend(keep, std::move(added));
+        if (maintain) {
+            reindexAfterDrop(keep, firstDropped);
+            reindexFrom(firstAdded);
+        }
     }
 
     // Appends `rows` in one insertion and indexes their keys.
@@ -171,6 +183,64 @@ protected:
             m_rows.push_back(std::move(row));
         }
         this->endInsertRows();
+    }
+
+    // replaceRows() without the index: the rows kept close up in their order, `added` follow.
+    void compactAndAppend(const std::vector<char> &keep, std::vector<Row> &&added)
+    {
+        emit this->layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+        std::vector<int> newRow(keep.size(), -1);
+        size_t out = 0;
+        for (size_t row = 0; row < keep.size(); ++row) {
+            if (!keep[row])
+                continue;
+            newRow[row] = int(out);
+            if (out != row)
+                m_rows[out] = std::move(m_rows[row]);
+            ++out;
+        }
+        m_rows.resize(out);
+        m_rows.reserve(out + added.size());
+        for (Row &row : added)
+            m_rows.push_back(std::move(row));
+        const QModelIndexList from = this->persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &old : from) {
+            const int row = newRow[size_t(old.row())];
+            to.append(row < 0 ? QModelIndex() : this->createIndex(row, old.column()));
+        }
+        this->changePersistentIndexList(from, to);
+        emit this->layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    }
+
+    // The index after the rows whose keep[row] is 0 were dropped (their keys removed already)
+    // and the others closed up, from `first`, the first row dropped, on.
+    void reindexAfterDrop(const std::vector<char> &keep, size_t first)
+    {
+        // Few rows moved: look those up. Many: walk the index once and renumber every entry,
+        // which hashes no key (at 100k rows, looking every key up again cost 10 ms and more).
+        if (m_rows.size() - std::min(first, m_rows.size()) < m_rows.size() / 4) {
+            reindexFrom(first);
+            return;
+        }
+        std::vector<int> newRow(keep.size(), -1);
+        int out = 0;
+        for (size_t row = 0; row < keep.size(); ++row) {
+            if (keep[row])
+                newRow[row] = out++;
+        }
+        remapIndex(newRow);
+    }
+
+    // Renumbers every index entry from its old row to newRow[old row]. Negative entries (rows
+    // an update has yet to assign) stay.
+    void remapIndex(const std::vector<int> &newRow)
+    {
+        for (auto it = m_index.begin(); it != m_index.end(); ++it) {
+            if (*it >= 0)
+                *it = newRow[size_t(*it)];
+        }
     }
 
     void reindexFrom(size_t first)
@@ -191,12 +261,23 @@ protected:
             return;
 
         emit this->layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-        // oldRows[newRow] = oldRow
-        std::vector<int> oldRows(m_rows.size());
-        std::iota(oldRows.begin(), oldRows.end(), 0);
-        std::sort(oldRows.begin(), oldRows.end(), [this](int a, int b) {
-            return m_rows[size_t(a)].order < m_rows[size_t(b)].order;
-        });
+        // oldRows[newRow] = oldRow. The orders are usually 0 … n-1 (each row's position in the
+        // update), which places every row in one pass; a sort of 100k rows by a member of
+        // each, scattered over the table, cost tens of milliseconds.
+        std::vector<int> oldRows(m_rows.size(), -1);
+        bool placed = true;
+        for (size_t row = 0; row < m_rows.size() && placed; ++row) {
+            const auto order = m_rows[row].order;
+            placed = order >= 0 && size_t(order) < m_rows.size() && oldRows[size_t(order)] < 0;
+            if (placed)
+                oldRows[size_t(order)] = int(row);
+        }
+        if (!placed) {
+            std::iota(oldRows.begin(), oldRows.end(), 0);
+            std::sort(oldRows.begin(), oldRows.end(), [this](int a, int b) {
+                return m_rows[size_t(a)].order < m_rows[size_t(b)].order;
+            });
+        }
         std::vector<int> newRowOf(m_rows.size());
         std::vector<Row> reordered;
         reordered.reserve(m_rows.size());
@@ -212,7 +293,7 @@ protected:
         for (const QModelIndex &index : from)
             to.append(this->createIndex(newRowOf[size_t(index.row())], index.column()));
         this->changePersistentIndexList(from, to);
-        reindexFrom(0);
+        remapIndex(newRowOf);
         emit this->layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     }
 

@@ -530,6 +530,223 @@ TEST(ConnectionTableModel, ProxyFiltersByStateTextAndGroupAndFollowsChanges)
     EXPECT_EQ(proxy.rowCount(), 21);
 }
 
+// The proxy's rows are in order for `column`, as the model's SortRole values order them.
+void expectSortedBy(const ConnectionFilterProxy &proxy, int column)
+{
+    const auto *model = qobject_cast<const ConnectionTableModel *>(proxy.sourceModel());
+    ASSERT_NE(model, nullptr);
+    for (int row = 1; row < proxy.rowCount(); ++row) {
+        const int before = proxy.mapToSource(proxy.index(row - 1, column)).row();
+        const int here = proxy.mapToSource(proxy.index(row, column)).row();
+        const Socket &a = model->socketAt(before);
+        const Socket &b = model->socketAt(here);
+        switch (column) {
+        case ConnectionTableModel::RemoteColumn:
+            ASSERT_FALSE(b.remote < a.remote) << "row " << row;
+            break;
+        case ConnectionTableModel::ReceiveQueueColumn:
+            ASSERT_LE(a.receiveQueue, b.receiveQueue) << "row " << row;
+            break;
+        default:
+            FAIL() << "no check for column " << column;
+        }
+    }
+}
+
+TEST(ConnectionTableModel, TextMatchIsTheFilterTextsMatch)
+{
+    // The proxy matches the text in place (ConnectionTableModel::rowContainsText): it must
+    // accept exactly the rows whose FilterTextRole text contains it, for every address form.
+    std::vector<Socket> sockets = range(0, 30);
+    const auto add = [&sockets](const char *local, std::uint16_t localPort, const char *remote,
+                                std::uint16_t remotePort, TcpState state) {
+        Socket socket;
+        socket.local = {*IpAddress::parse(local), localPort};
+        socket.remote = {*IpAddress::parse(remote), remotePort};
+        socket.state = state;
+        sockets.push_back(socket);
+    };
+    add("2001:db8::1", 443, "2001:db8::abcd", 5555, TcpState::Established);
+    add("::", 22, "::", 0, TcpState::Listen);                            // [::]:22 [::]:*
+    add("::ffff:10.9.8.7", 8080, "10.9.8.6", 40000, TcpState::TimeWait); // mapped: dotted
+    add("fe80::1:2:3:4", 9, "255.255.255.255", 65535, TcpState::CloseWait);
+    add("0.0.0.0", 80, "0.0.0.0", 0, TcpState::Listen);
+    ConnectionTableModel model;
+    model.applySnapshot(snap(sockets));
+    ConnectionFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    Tester tester(&proxy, Fatal);
+
+    const QStringList needles = {
+        QStringLiteral("DB8::ABC"),
+        QStringLiteral("[2001:db8::1]:443 [2001"),
+        QStringLiteral("]:*"),
+        QStringLiteral("[::]:22"),
+        QStringLiteral("10.9.8.7:8080 10.9.8.6:40000"),
+        QStringLiteral("FE80::1:2"),
+        QStringLiteral("255.255.255.255:65535"),
+        QStringLiteral("0.0.0.0:*"),
+        QStringLiteral(":80 10."),
+        QStringLiteral("10.1.0.0:1001"),
+        QStringLiteral("10.0.0.1:80 10.1.0.0:10029"),
+        QStringLiteral("ffff"),
+        QStringLiteral("nothing"),
+        QStringLiteral("10.0.0.1:8\u00e4"),
+    };
+    for (const QString &needle : needles) {
+        int expected = 0;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString text =
+                model.index(row, 0).data(ConnectionTableModel::FilterTextRole).toString();
+            const bool contains = text.contains(needle, Qt::CaseInsensitive);
+            const std::optional<QByteArray> spelled = ConnectionTableModel::textNeedle(needle);
+            EXPECT_EQ(spelled && model.rowContainsText(row, *spelled), contains)
+                << needle.toStdString() << " in " << text.toStdString();
+            expected += contains ? 1 : 0;
+        }
+        proxy.setTextFilter(needle);
+        EXPECT_EQ(proxy.rowCount(), expected) << needle.toStdString();
+    }
+    proxy.setTextFilter(QStringLiteral("FE80::1:2"));
+    EXPECT_EQ(proxy.rowCount(), 1);
+    proxy.setTextFilter(QStringLiteral("ffff"));
+    EXPECT_EQ(proxy.rowCount(), 0) << "a mapped address is shown dotted, so it never matches";
+}
+
+TEST(ConnectionTableModel, ScatteredFilterMatchesAreOneLayoutChangeAndKeepTheCurrentRow)
+{
+    // A finding's endpoint as the text filter keeps a few rows scattered over a big table:
+    // one layout change, not a removal signal for each gap (each costs the view all its rows).
+    ConnectionTableModel model;
+    model.applySnapshot(snap(range(0, 3000)));
+    ConnectionFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    Tester tester(&proxy, Fatal);
+    QItemSelectionModel selection(&proxy);
+    const SocketKey watched = SocketKey::of(conn(2009));
+    selection.setCurrentIndex(proxy.mapFromSource(model.index(model.rowOf(watched), 0)),
+                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QSignalSpy removed(&proxy, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(&proxy, &QAbstractItemModel::rowsInserted);
+    QSignalSpy layouts(&proxy, &QAbstractItemModel::layoutChanged);
+
+    proxy.setTextFilter(QStringLiteral("9"));
+    // The rows whose remote port (10000-10999) has a 9: nothing else in "10.0.0.1:80 10.1.0.x:…".
+    int expected = 0;
+    for (int n = 0; n < 3000; ++n)
+        expected += QString::number(10000 + n % 1000).contains(u'9') ? 1 : 0;
+    EXPECT_EQ(proxy.rowCount(), expected);
+    EXPECT_EQ(removed.count(), 0);
+    EXPECT_EQ(inserted.count(), 0);
+    EXPECT_EQ(layouts.count(), 1);
+    ASSERT_TRUE(selection.currentIndex().isValid());
+    EXPECT_EQ(selection.currentIndex().data(ConnectionTableModel::SocketKeyRole).value<SocketKey>(),
+              watched);
+    EXPECT_TRUE(selection.isRowSelected(selection.currentIndex().row(), {}));
+
+    proxy.setTextFilter({});
+    EXPECT_EQ(proxy.rowCount(), 3000);
+    EXPECT_EQ(selection.currentIndex().data(ConnectionTableModel::SocketKeyRole).value<SocketKey>(),
+              watched);
+}
+
+TEST(ConnectionTableModel, BigPreparedChangeIsOneLayoutChangeUnderASortedProxy)
+{
+    // 5 % of 12,000 sockets replaced: the model applies it under one layout change (a sorted
+    // proxy would otherwise signal every replaced row on its own), rows, index, selection and
+    // sort order as the row-by-row path leaves them.
+    const int count = 12000;
+    std::vector<Socket> first = range(0, count);
+    std::vector<Socket> second;
+    for (int n = 0; n < count; ++n) {
+        if (n % 20 == 7)
+            continue; // 600 scattered removals
+        Socket socket = conn(n);
+        if (n % 500 == 3)
+            socket.receiveQueue = std::uint32_t(n); // a few changes
+        second.push_back(socket);
+    }
+    for (Socket socket : range(50000, 50600))
+        second.push_back(socket);
+    const auto tables = std::vector<SnapshotPtr>{snap(first), snap(second)};
+
+    ConnectionTableModel model;
+    Tester modelTester(&model, Fatal);
+    const PreparedTablePtr one = ConnectionTableModel::prepare(tables[0], {}, {}, nullptr);
+    const PreparedTablePtr two = ConnectionTableModel::prepare(tables[1], {}, {}, one);
+    ASSERT_GT(two->gone.size() + two->added.size(), ConnectionTableModel::MaxSignalledRows);
+    model.applyPrepared(one);
+    ConnectionFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    Tester proxyTester(&proxy, Fatal);
+    proxy.sort(ConnectionTableModel::RemoteColumn, Qt::AscendingOrder);
+    expectSortedBy(proxy, ConnectionTableModel::RemoteColumn);
+    QItemSelectionModel selection(&proxy);
+    const SocketKey watched = SocketKey::of(conn(8003)); // stays, and its queue changes
+    selection.setCurrentIndex(proxy.mapFromSource(model.index(model.rowOf(watched), 0)),
+                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    const QPersistentModelIndex doomed(model.index(model.rowOf(SocketKey::of(conn(7))), 0));
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+
+    model.applyPrepared(two);
+
+    EXPECT_EQ(removed.count(), 0);
+    EXPECT_EQ(inserted.count(), 0);
+    EXPECT_EQ(layouts.count(), 1);
+    EXPECT_EQ(resets.count(), 0);
+    expectShows(model, *tables[1]);
+    EXPECT_FALSE(doomed.isValid());
+    ASSERT_TRUE(selection.currentIndex().isValid());
+    EXPECT_EQ(selection.currentIndex().data(ConnectionTableModel::SocketKeyRole).value<SocketKey>(),
+              watched);
+    EXPECT_EQ(proxy.rowCount(), model.rowCount());
+    expectSortedBy(proxy, ConnectionTableModel::RemoteColumn);
+
+    // The next table diffs against this one: a small change goes row by row again.
+    std::vector<Socket> third = second;
+    third.erase(third.begin() + 100);
+    const PreparedTablePtr three = ConnectionTableModel::prepare(snap(third), {}, {}, two);
+    layouts.clear();
+    model.applyPrepared(three);
+    EXPECT_EQ(removed.count(), 1);
+    EXPECT_EQ(layouts.count(), 0);
+    expectShows(model, *snap(third));
+    expectSortedBy(proxy, ConnectionTableModel::RemoteColumn);
+}
+
+TEST(ConnectionTableModel, SortedProxyFollowsChangedValuesOfItsColumn)
+{
+    // The sort compares keys the model keeps per row; a value that changes in place must move
+    // its row, here by a few dataChanged ranges and then by one for the whole table.
+    std::vector<Socket> sockets = range(0, 400);
+    for (int n = 0; n < 400; ++n)
+        sockets[size_t(n)].receiveQueue = std::uint32_t(n * 10);
+    ConnectionTableModel model;
+    model.applySnapshot(snap(sockets));
+    ConnectionFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    Tester tester(&proxy, Fatal);
+    proxy.sort(ConnectionTableModel::ReceiveQueueColumn, Qt::AscendingOrder);
+    expectSortedBy(proxy, ConnectionTableModel::ReceiveQueueColumn);
+
+    sockets[5].receiveQueue = 100000; // to the bottom
+    sockets[390].receiveQueue = 1;    // near the top
+    model.applySnapshot(snap(sockets));
+    expectSortedBy(proxy, ConnectionTableModel::ReceiveQueueColumn);
+    EXPECT_EQ(proxy.index(proxy.rowCount() - 1, 0)
+                  .data(ConnectionTableModel::SocketKeyRole)
+                  .value<SocketKey>(),
+              SocketKey::of(conn(5)));
+
+    for (int n = 0; n < 400; n += 3) // scattered: one dataChanged for the whole table
+        sockets[size_t(n)].receiveQueue = std::uint32_t(4000 - n);
+    model.applySnapshot(snap(sockets));
+    expectSortedBy(proxy, ConnectionTableModel::ReceiveQueueColumn);
+}
+
 TEST(EndpointGroupModel, PassesModelTesterKeepsGivenOrderAndSelection)
 {
     EndpointGroupModel model;
