@@ -130,6 +130,14 @@ FindingsView::FindingsView(Workbench *workbench, FindingsRunner *runner, QWidget
     connect(m_workbench, &Workbench::hostsChanged, this, &FindingsView::refresh);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &FindingsView::onCurrentRowChanged);
+    // A click on the finding the panel selected by itself is the operator's pick: no current
+    // change announces it.
+    connect(m_table, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        if (!m_evidencePending || index.row() != m_table->currentIndex().row())
+            return;
+        m_evidencePending = false;
+        emit findingSelected(m_model->findingAt(index.row()));
+    });
     connect(m_model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &top, const QModelIndex &bottom) {
                 const int row = m_table->currentIndex().row();
@@ -139,8 +147,10 @@ FindingsView::FindingsView(Workbench *workbench, FindingsRunner *runner, QWidget
             });
     connect(m_showConnections, &QPushButton::clicked, this, [this] {
         const QModelIndex current = m_table->currentIndex();
-        if (current.isValid())
-            emit showConnectionsRequested(m_model->findingAt(current.row()));
+        if (!current.isValid())
+            return;
+        m_evidencePending = false;
+        emit showConnectionsRequested(m_model->findingAt(current.row()));
     });
     refresh();
 }
@@ -186,8 +196,11 @@ void FindingsView::refresh()
             tr("Critical: %1 · Warning: %2 · Info: %3. Select a finding to see "
                "its evidence here, in the graph and on the charts.")
                 .arg(locale.toString(critical), locale.toString(warning), locale.toString(info)));
-        if (!m_table->currentIndex().isValid())
+        if (!m_table->currentIndex().isValid()) {
+            m_selectingByItself = true;
             m_table->selectRow(0);
+            m_selectingByItself = false;
+        }
     }
     emit tabTitleChanged(tabTitle());
 }
@@ -203,7 +216,9 @@ void FindingsView::onCurrentRowChanged()
     const Finding &finding = m_model->findingAt(current.row());
     m_details->setHtml(detailsHtml(finding));
     m_showConnections->setEnabled(!finding.tableFilter.isEmpty());
-    emit findingSelected(finding);
+    m_evidencePending = m_selectingByItself;
+    if (!m_selectingByItself)
+        emit findingSelected(finding);
 }
 
 QString FindingsView::detailsHtml(const Finding &finding)

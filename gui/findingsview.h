@@ -42,6 +42,10 @@ public:
     static QString detailsHtml(const Finding &finding);
 
 signals:
+    // The operator picked a finding (a click, the keys, or a click on the one the panel had
+    // shown by itself): the other views show its evidence. The first finding, shown by itself
+    // when none was selected, is not announced: its evidence would take the operator's host and
+    // connection filter away from under them.
     void findingSelected(const twbench::Finding &finding);
     // The operator asked to see the finding's sockets in the connection table.
     void showConnectionsRequested(const twbench::Finding &finding);
@@ -58,6 +62,8 @@ private:
     QTableView *m_table = nullptr;
     QTextBrowser *m_details = nullptr;
     QPushButton *m_showConnections = nullptr;
+    bool m_selectingByItself = false; // refresh() is putting the first finding forward
+    bool m_evidencePending = false;   // the current finding was selected by refresh()
 };
 
 } // namespace twbench

@@ -96,6 +96,14 @@ protected:
             [&] { return !m_window->findingsRunner()->findings(hostId).isEmpty(); }, 10000);
     }
 
+    // As the operator picks a finding: a click on its row.
+    static void clickRow(FindingsView *view, int row)
+    {
+        QTableView *table = view->table();
+        const QRect rect = table->visualRect(table->model()->index(row, 1));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+    }
+
     std::unique_ptr<Workbench> m_workbench;
     std::unique_ptr<MainWindow> m_window;
 };
@@ -126,7 +134,7 @@ TEST_F(FindingsViewTest, ListsTheServiceThatClosesAndShowsItsEvidence)
     EXPECT_EQ(model->index(row, FindingsModel::HostColumn).data().toString(), u"billing-07");
     EXPECT_TRUE(m_window->tabs()->tabText(0).contains(QString::number(model->rowCount())));
 
-    view->table()->selectRow(row);
+    clickRow(view, row);
     const QString details = view->details()->toPlainText();
     EXPECT_TRUE(details.contains(u"7443")) << details.toStdString();
     EXPECT_TRUE(details.contains(QLocale().toString(900))) << details.toStdString();
@@ -140,6 +148,34 @@ TEST_F(FindingsViewTest, ListsTheServiceThatClosesAndShowsItsEvidence)
         QDir().mkpath(directory);
         m_window->grab().save(directory + QStringLiteral("/findings.png"));
     }
+}
+
+// Findings come and go with every table: the first one is shown in the panel by itself, but
+// its evidence waits for the operator, so what they typed into the connection filter and the
+// host they look at stay as they were.
+TEST_F(FindingsViewTest, TheFirstFindingWaitsForTheOperatorBeforeMovingTheOtherViews)
+{
+    m_workbench->setCurrentHost(QStringLiteral("quiet"));
+    ConnectionsView *connections = m_window->connectionsView();
+    connections->setTextFilter(QStringLiteral("10.61.7.7"));
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    m_workbench->onSample(QStringLiteral("billing"),
+                          closingServiceSample(QStringLiteral("billing"), 1, now, 900));
+    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    ASSERT_TRUE(waitForFindings(QStringLiteral("billing")));
+    FindingsView *view = m_window->findingsView();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return view->table()->currentIndex().isValid(); }, 5000));
+    EXPECT_EQ(view->table()->currentIndex().row(), 0);
+    EXPECT_FALSE(view->details()->toPlainText().isEmpty()); // shown in the panel
+    QTest::qWait(50);
+    EXPECT_EQ(connections->proxy()->textFilter(), QStringLiteral("10.61.7.7"));
+    EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("quiet"));
+
+    // A click on it is the operator's pick: its host and its sockets.
+    clickRow(view, 0);
+    const Finding finding = view->model()->findingAt(0);
+    EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("billing"));
+    EXPECT_EQ(connections->proxy()->textFilter(), finding.tableFilter);
 }
 
 TEST_F(FindingsViewTest, DetailsEscapeWhatTheRemoteNamed)
