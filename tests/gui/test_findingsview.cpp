@@ -90,6 +90,15 @@ protected:
         m_workbench.reset();
     }
 
+    // The billing host's table with a service closing `timeWaits` connections; its rules run.
+    void feedBilling(std::uint64_t sequence, std::int64_t epochMs, int timeWaits)
+    {
+        m_workbench->onSample(
+            QStringLiteral("billing"),
+            closingServiceSample(QStringLiteral("billing"), sequence, epochMs, timeWaits));
+        m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    }
+
     bool waitForFindings(const QString &hostId)
     {
         return QTest::qWaitFor(
@@ -113,9 +122,7 @@ protected:
 TEST_F(FindingsViewTest, ListsTheServiceThatClosesAndShowsItsEvidence)
 {
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    m_workbench->onSample(QStringLiteral("billing"),
-                          closingServiceSample(QStringLiteral("billing"), 1, now, 900));
-    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    feedBilling(1, now, 900);
     ASSERT_TRUE(waitForFindings(QStringLiteral("billing")));
     EXPECT_TRUE(m_window->findingsRunner()->findings(QStringLiteral("quiet")).isEmpty());
 
@@ -159,9 +166,7 @@ TEST_F(FindingsViewTest, TheFirstFindingWaitsForTheOperatorBeforeMovingTheOtherV
     ConnectionsView *connections = m_window->connectionsView();
     connections->setTextFilter(QStringLiteral("10.61.7.7"));
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    m_workbench->onSample(QStringLiteral("billing"),
-                          closingServiceSample(QStringLiteral("billing"), 1, now, 900));
-    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    feedBilling(1, now, 900);
     ASSERT_TRUE(waitForFindings(QStringLiteral("billing")));
     FindingsView *view = m_window->findingsView();
     ASSERT_TRUE(QTest::qWaitFor([&] { return view->table()->currentIndex().isValid(); }, 5000));
@@ -197,18 +202,14 @@ TEST_F(FindingsViewTest, DetailsEscapeWhatTheRemoteNamed)
 TEST_F(FindingsViewTest, SelectionSurvivesARerunAndGoneFindingsLeave)
 {
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    m_workbench->onSample(QStringLiteral("billing"),
-                          closingServiceSample(QStringLiteral("billing"), 1, now, 900));
-    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    feedBilling(1, now, 900);
     ASSERT_TRUE(waitForFindings(QStringLiteral("billing")));
     FindingsView *view = m_window->findingsView();
     view->table()->selectRow(0);
     const QString key = view->model()->index(0, 0).data(FindingsModel::KeyRole).toString();
 
     // More TIME_WAIT: the same finding with new numbers stays selected.
-    m_workbench->onSample(QStringLiteral("billing"),
-                          closingServiceSample(QStringLiteral("billing"), 2, now + 1000, 1200));
-    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    feedBilling(2, now + 1000, 1200);
     ASSERT_TRUE(QTest::qWaitFor(
         [&] {
             const auto found = m_window->findingsRunner()->findings(QStringLiteral("billing"));
@@ -220,9 +221,7 @@ TEST_F(FindingsViewTest, SelectionSurvivesARerunAndGoneFindingsLeave)
     EXPECT_EQ(current.data(FindingsModel::KeyRole).toString(), key);
 
     // The service stops closing first: its finding goes.
-    m_workbench->onSample(QStringLiteral("billing"),
-                          closingServiceSample(QStringLiteral("billing"), 3, now + 2000, 0));
-    m_window->findingsRunner()->runNow(QStringLiteral("billing"));
+    feedBilling(3, now + 2000, 0);
     ASSERT_TRUE(QTest::qWaitFor(
         [&] {
             const auto found = m_window->findingsRunner()->findings(QStringLiteral("billing"));
