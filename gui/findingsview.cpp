@@ -5,6 +5,7 @@
 
 #include "model/diagnosis/findingsmodel.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIdentityProxyModel>
@@ -16,7 +17,10 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace twbench {
 
@@ -128,6 +132,8 @@ FindingsView::FindingsView(Workbench *workbench, FindingsRunner *runner, QWidget
 
     connect(m_runner, &FindingsRunner::findingsChanged, this, &FindingsView::refresh);
     connect(m_workbench, &Workbench::hostsChanged, this, &FindingsView::refresh);
+    m_table->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &FindingsView::onCurrentRowChanged);
     // A click on the finding the panel selected by itself is the operator's pick: no current
@@ -196,11 +202,8 @@ void FindingsView::refresh()
             tr("Critical: %1 · Warning: %2 · Info: %3. Select a finding to see "
                "its evidence here, in the graph and on the charts.")
                 .arg(locale.toString(critical), locale.toString(warning), locale.toString(info)));
-        if (!m_table->currentIndex().isValid()) {
-            m_selectingByItself = true;
+        if (!m_table->currentIndex().isValid())
             m_table->selectRow(0);
-            m_selectingByItself = false;
-        }
     }
     emit tabTitleChanged(tabTitle());
 }
@@ -211,14 +214,38 @@ void FindingsView::onCurrentRowChanged()
     if (!current.isValid()) {
         m_details->clear();
         m_showConnections->setEnabled(false);
+        m_currentKey.clear();
         return;
     }
     const Finding &finding = m_model->findingAt(current.row());
     m_details->setHtml(detailsHtml(finding));
     m_showConnections->setEnabled(!finding.tableFilter.isEmpty());
-    m_evidencePending = m_selectingByItself;
-    if (!m_selectingByItself)
+    // The same finding on another row (one above it came or went) is no new pick.
+    const QString key = m_model->index(current.row(), 0).data(FindingsModel::KeyRole).toString();
+    if (std::exchange(m_currentKey, key) == key)
+        return;
+    m_evidencePending = !m_operatorInput;
+    if (m_operatorInput)
         emit findingSelected(finding);
+}
+
+bool FindingsView::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonDblClick:
+    case QEvent::KeyPress:
+        // The table handles the event right after this filter, the current row changing
+        // inside; the flag is down again once the event loop turns.
+        if (!m_operatorInput) {
+            m_operatorInput = true;
+            QTimer::singleShot(0, this, [this] { m_operatorInput = false; });
+        }
+        break;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QString FindingsView::detailsHtml(const Finding &finding)

@@ -43,13 +43,18 @@ public:
 
 signals:
     // The operator picked a finding (a click, the keys, or a click on the one the panel had
-    // shown by itself): the other views show its evidence. The first finding, shown by itself
-    // when none was selected, is not announced: its evidence would take the operator's host and
-    // connection filter away from under them.
+    // shown by itself): the other views show its evidence. A finding the panel shows by itself
+    // (the first one when none is selected, the next one when the selected one went) is not
+    // announced: its evidence would take the operator's host and connection filter away from
+    // under them.
     void findingSelected(const twbench::Finding &finding);
     // The operator asked to see the finding's sockets in the connection table.
     void showConnectionsRequested(const twbench::Finding &finding);
     void tabTitleChanged(const QString &title);
+
+protected:
+    // Marks the table's mouse presses and keys as the operator's, for onCurrentRowChanged().
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void refresh();
@@ -62,8 +67,12 @@ private:
     QTableView *m_table = nullptr;
     QTextBrowser *m_details = nullptr;
     QPushButton *m_showConnections = nullptr;
-    bool m_selectingByItself = false; // refresh() is putting the first finding forward
-    bool m_evidencePending = false;   // the current finding was selected by refresh()
+    // Set while the table handles the operator's mouse press or key: a current row that
+    // changes then is their pick. Every other change (refresh() putting the first finding
+    // forward, Qt moving the current row off a finding that went) is the panel's own.
+    bool m_operatorInput = false;
+    bool m_evidencePending = false; // the current finding was not the operator's pick
+    QString m_currentKey;           // FindingsModel::KeyRole of the current finding
 };
 
 } // namespace twbench

@@ -176,11 +176,41 @@ TEST_F(FindingsViewTest, TheFirstFindingWaitsForTheOperatorBeforeMovingTheOtherV
     EXPECT_EQ(connections->proxy()->textFilter(), QStringLiteral("10.61.7.7"));
     EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("quiet"));
 
+    // Another host's findings sort above it: the same finding, a row lower, still waits.
+    const QString key = view->table()->currentIndex().data(FindingsModel::KeyRole).toString();
+    m_workbench->addHost(quietHost(QStringLiteral("alpha"), QStringLiteral("alpha-01")));
+    m_workbench->onSample(QStringLiteral("alpha"),
+                          closingServiceSample(QStringLiteral("alpha"), 1, now, 900));
+    m_window->findingsRunner()->runNow(QStringLiteral("alpha"));
+    ASSERT_TRUE(waitForFindings(QStringLiteral("alpha")));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return view->table()->currentIndex().row() > 0; }, 5000));
+    EXPECT_EQ(view->table()->currentIndex().data(FindingsModel::KeyRole).toString(), key);
+    QTest::qWait(50);
+    EXPECT_EQ(connections->proxy()->textFilter(), QStringLiteral("10.61.7.7"));
+    EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("quiet"));
+
     // A click on it is the operator's pick: its host and its sockets.
-    clickRow(view, 0);
-    const Finding finding = view->model()->findingAt(0);
+    const int row = view->table()->currentIndex().row();
+    clickRow(view, row);
+    const Finding finding = view->model()->findingAt(row);
+    const QString picked = view->table()->currentIndex().data(FindingsModel::KeyRole).toString();
     EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("billing"));
     EXPECT_EQ(connections->proxy()->textFilter(), finding.tableFilter);
+
+    // The operator moves on; then the picked finding goes, and Qt makes the one above it
+    // current. That is the panel's doing: the operator's host and filter stay.
+    m_workbench->setCurrentHost(QStringLiteral("quiet"));
+    connections->setTextFilter(QStringLiteral("10.61.7.7"));
+    feedBilling(2, now + 1000, 0);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const QModelIndex current = view->table()->currentIndex();
+            return current.isValid() && current.data(FindingsModel::KeyRole).toString() != picked;
+        },
+        10000));
+    QTest::qWait(50);
+    EXPECT_EQ(connections->proxy()->textFilter(), QStringLiteral("10.61.7.7"));
+    EXPECT_EQ(m_workbench->currentHost(), QStringLiteral("quiet"));
 }
 
 TEST_F(FindingsViewTest, DetailsEscapeWhatTheRemoteNamed)
