@@ -118,7 +118,8 @@ void TopologyUncapped(benchmark::State &state)
 {
     bench::guiApplication();
     const SnapshotPtr table = publicServer(int(state.range(0)));
-    const Topology topology = buildTopology(Attribution(*table, DockerInventory(), NamespaceMap()));
+    const DockerInventory none;
+    const Topology topology = buildTopology(Attribution(*table, none, NamespaceMap()));
     TopologyView view(nullptr);
     view.resize(620, 700);
     view.show();

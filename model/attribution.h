@@ -70,6 +70,9 @@ class Attribution final
 public:
     Attribution(const Snapshot &snapshot, const DockerInventory &inventory,
                 NamespaceMap namespaces);
+    // It keeps references to the table and the inventory: a temporary would dangle.
+    Attribution(Snapshot &&, const DockerInventory &, NamespaceMap) = delete;
+    Attribution(const Snapshot &, DockerInventory &&, NamespaceMap) = delete;
     Q_DISABLE_COPY_MOVE(Attribution)
 
     const Snapshot &snapshot() const { return m_snapshot; }

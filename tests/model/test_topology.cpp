@@ -612,15 +612,14 @@ TEST(Topology, ManyDistinctPeersFoldIntoOneNodePerRoleWithExactTotals)
 TEST(Topology, PeerCapIsDeterministicAndIdleBelowIt)
 {
     Snapshot snapshot = manyPeers();
+    const DockerInventory none;
     TopologyBuilder::Options options;
     options.maxPeersPerRole = 40;
-    const Topology first =
-        buildTopology(Attribution(snapshot, DockerInventory(), NamespaceMap()), options);
+    const Topology first = buildTopology(Attribution(snapshot, none, NamespaceMap()), options);
     std::mt19937 random(11);
     std::shuffle(snapshot.sockets.begin(), snapshot.sockets.end(), random);
     snapshot.finalize();
-    const Topology second =
-        buildTopology(Attribution(snapshot, DockerInventory(), NamespaceMap()), options);
+    const Topology second = buildTopology(Attribution(snapshot, none, NamespaceMap()), options);
     EXPECT_EQ(idsOf(first), idsOf(second));
     EXPECT_EQ(totalsOf(first), totalsOf(second));
 
@@ -650,8 +649,9 @@ TEST(Topology, FoldedHostPortsAreNamedAfterTheirHost)
     snapshot.finalize();
     TopologyBuilder::Options options;
     options.maxPeersPerRole = 10;
-    const Topology topology = buildTopology(
-        Attribution(snapshot, DockerInventory(), NamespaceMap()), options, QStringLiteral("web01"));
+    const DockerInventory none;
+    const Topology topology = buildTopology(Attribution(snapshot, none, NamespaceMap()), options,
+                                            QStringLiteral("web01"));
     ASSERT_EQ(topology.nodes.size(), 1u + 10u);
     const TopologyNode *fold = topology.node(topologyid::otherPeers(QStringLiteral("id-1"), false));
     ASSERT_NE(fold, nullptr);
